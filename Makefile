@@ -1,0 +1,45 @@
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-builtin-rules
+
+PYTHON_BOOT ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: help venv reproduce check test lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-virtualenv -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+venv: $(STAMP) ## Build the virtual environment from the pinned versions in requirements.lock
+
+reproduce: $(STAMP) ## Validate the datasets, recompute every published number, write results/, figures/ and the report
+	$(PY) -m reanalysis reproduce
+
+check: $(STAMP) ## Exit 0 when every claim's verdict equals its audited verdict, 1 otherwise
+	$(PY) -m reanalysis check
+
+test: $(STAMP) ## Run the whole test suite (what CI runs)
+	$(PY) -m pytest
+
+lock: ## Re-resolve the newest versions and rewrite requirements.lock (deliberate upgrades only)
+	rm -rf .lockenv
+	$(PYTHON_BOOT) -m venv .lockenv
+	.lockenv/bin/python -m pip install --quiet --upgrade pip setuptools wheel
+	.lockenv/bin/python -m pip install --quiet scipy statsmodels pandas matplotlib pytest hypothesis
+	{ echo "# Pinned versions for the virtual environment that 'make venv' builds (runtime + test)."; \
+	  echo "# Regenerate deliberately with 'make lock'; never edit by hand."; \
+	  .lockenv/bin/python -m pip freeze --all | grep -v -E '^pip=='; } > requirements.lock
+	rm -rf .lockenv
+
+clean: ## Remove the virtual environment and caches (keeps the committed results)
+	rm -rf $(VENV) .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

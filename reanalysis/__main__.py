@@ -1,0 +1,3 @@
+from reanalysis.cli import main
+
+raise SystemExit(main())

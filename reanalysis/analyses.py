@@ -1,0 +1,240 @@
+"""The analyses a claim can name, each recomputing one number from a paper's datasets.
+
+An analysis is a function ``(context, params) -> Recomputed``. :data:`ANALYSES` maps each
+name to its function and the parameters it takes, so a claims file is checked before anything
+is computed. Adding a paper needs no code here unless it needs a new kind of statistic.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from reanalysis import stats
+from reanalysis.claims import Comparison, PaperClaims
+from reanalysis.datasets import Dataset
+from reanalysis.errors import ClaimError
+
+_OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+_CONVERSIONS = {"months_to_years": (1 / 12, "months / 12")}
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    """A value recomputed from the data, with the exact method and the rows it used.
+
+    ``summary_level`` marks values that rest on other printed numbers or only bound the printed
+    value: they can make a claim ``consistent``, never ``reproduced``. ``upper_bound`` marks a
+    recomputed maximum that the printed value must not exceed.
+    """
+
+    value: float
+    method: str
+    n: int
+    summary_level: bool = False
+    upper_bound: bool = False
+
+
+@dataclass(frozen=True)
+class PairedData:
+    """The before and after values of one paired comparison, in patient order."""
+
+    comparison: Comparison
+    keys: tuple
+    before: tuple
+    after: tuple
+
+
+class Context:
+    """Resolves tables, subsets, columns and other claims for one paper; raises ClaimError on bad references."""
+
+    def __init__(self, dataset: Dataset, paper: PaperClaims, claim_id: str):
+        self.dataset, self.paper, self.claim_id = dataset, paper, claim_id
+
+    def fail(self, message: str):
+        raise ClaimError(f"{self.paper.path}, claim {self.claim_id!r}: {message}")
+
+    def table(self, name: str):
+        if name not in self.dataset.tables:
+            self.fail(f"unknown table {name!r}; the datapackage has {', '.join(self.dataset.tables)}")
+        return self.dataset.tables[name]
+
+    def rows(self, table: str, subset: str | None):
+        """The rows of ``table`` in ``subset`` (all rows when None), matched through the primary key."""
+        t = self.table(table)
+        frame = t.frame
+        if subset is None:
+            return frame
+        if subset not in self.paper.subsets:
+            self.fail(f"unknown subset {subset!r}; declared: {', '.join(self.paper.subsets) or 'none'}")
+        s = self.paper.subsets[subset]
+        source = self.table(s.table)
+        self.column_name(s.table, s.column)
+        keep = source.frame[source.frame[s.column] == s.equals]
+        if s.table == table:
+            return frame.loc[keep.index]
+        if not t.primary_key or tuple(t.primary_key) != tuple(source.primary_key):
+            self.fail(f"subset {subset!r} is defined on table {s.table!r}, which shares no primary key with {table!r}")
+        key = list(t.primary_key)
+        return frame.merge(keep[key], on=key, how="inner")
+
+    def column_name(self, table: str, column: str) -> str:
+        if column not in self.table(table).fields:
+            self.fail(f"table {table!r} has no column {column!r}")
+        return column
+
+    def values(self, table: str, column: str, subset: str | None) -> np.ndarray:
+        """A numeric column over a subset; missing cells are an error, never silently dropped."""
+        rows = self.rows(table, subset)
+        col = rows[self.column_name(table, column)]
+        if self.table(table).fields[column]["type"] not in ("integer", "number"):
+            self.fail(f"column {table}.{column} is not numeric")
+        if col.isna().any():
+            self.fail(f"column {table}.{column} has missing cells in subset {subset or 'all rows'}; "
+                      "choose a subset without them")
+        return col.to_numpy(dtype=float)
+
+    def paired(self, comparison_id: str) -> PairedData:
+        if comparison_id not in self.paper.comparisons:
+            self.fail(f"unknown comparison {comparison_id!r}")
+        c = self.paper.comparisons[comparison_id]
+        before = self.values(c.table, c.before, c.subset)
+        after = self.values(c.table, c.after, c.subset)
+        key = self.table(c.table).primary_key
+        keys = tuple(self.rows(c.table, c.subset)[key[0]].tolist()) if key else ()
+        return PairedData(c, keys, tuple(before.tolist()), tuple(after.tolist()))
+
+    def printed(self, claim_id: str):
+        for claim in self.paper.claims:
+            if claim.id == claim_id:
+                return claim.printed
+        self.fail(f"refers to unknown claim {claim_id!r}")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    function: Callable
+    required: tuple
+    optional: tuple = ()
+
+
+def _where(ctx: Context, params: dict):
+    rows = ctx.rows(params["table"], params.get("subset"))
+    cond = params.get("where")
+    if cond is None:
+        return rows, rows, "all rows"
+    if not isinstance(cond, dict) or set(cond) != {"column", "op", "value"} or cond["op"] not in _OPS:
+        ctx.fail(f"'where' must be {{column, op, value}} with op among {' '.join(_OPS)}")
+    if cond["value"] in ctx.table(params["table"]).fields:
+        other = rows[cond["value"]]
+        label = cond["value"]
+    else:
+        other, label = cond["value"], repr(cond["value"])
+    col = rows[ctx.column_name(params["table"], cond["column"])]
+    if col.isna().any() or (not np.isscalar(other) and other.isna().any()):
+        ctx.fail(f"condition on {cond['column']} meets missing cells; choose a subset without them")
+    mask = _OPS[cond["op"]](col, other)
+    return rows[mask], rows, f"{cond['column']} {cond['op']} {label}"
+
+
+def _subset_label(params: dict) -> str:
+    return f"subset '{params['subset']}'" if params.get("subset") else "all rows"
+
+
+def count(ctx: Context, params: dict) -> Recomputed:
+    selected, rows, cond = _where(ctx, params)
+    return Recomputed(float(len(selected)), f"count of rows of {params['table']} ({_subset_label(params)}) "
+                      f"where {cond}", len(rows))
+
+
+def percent(ctx: Context, params: dict) -> Recomputed:
+    selected, rows, cond = _where(ctx, params)
+    return Recomputed(100 * len(selected) / len(rows), f"percentage {len(selected)}/{len(rows)} x 100 of rows of "
+                      f"{params['table']} ({_subset_label(params)}) where {cond}", len(rows))
+
+
+def _describe(name: str, attr: str, label: str) -> Analysis:
+    def run(ctx: Context, params: dict) -> Recomputed:
+        x = ctx.values(params["table"], params["column"], params.get("subset"))
+        value = getattr(stats.describe(x), attr)
+        method = f"{label} of {params['table']}.{params['column']} ({_subset_label(params)}, n = {x.size})"
+        conversion = params.get("convert")
+        if conversion is not None:
+            if conversion not in _CONVERSIONS:
+                ctx.fail(f"unknown conversion {conversion!r}; known: {', '.join(_CONVERSIONS)}")
+            factor, text = _CONVERSIONS[conversion]
+            value, method = value * factor, f"{method}, converted as {text}"
+        return Recomputed(value, method, int(x.size))
+    run.__name__ = name
+    return Analysis(run, ("table", "column"), ("subset", "convert"))
+
+
+def paired_t_p(ctx: Context, params: dict) -> Recomputed:
+    data = ctx.paired(params["comparison"])
+    res = stats.paired_t(data.before, data.after)
+    return Recomputed(res.p_value, f"{res.method}; t = {res.statistic:.4f}, df = {res.df}, "
+                      f"{data.comparison.label}", res.n)
+
+
+def remainder(ctx: Context, params: dict) -> Recomputed:
+    rows = ctx.rows(params["table"], params.get("subset"))
+    others = params["minus"]
+    if not isinstance(others, list) or not others:
+        ctx.fail("'minus' must list the claim ids whose printed counts are subtracted")
+    taken = [ctx.printed(o) for o in others]
+    value = len(rows) - sum(float(p.value) for p in taken)
+    return Recomputed(value, f"{len(rows)} rows of {params['table']} ({_subset_label(params)}) minus printed "
+                      + " + ".join(p.text for p in taken), len(rows), summary_level=True)
+
+
+def cell_at_most(ctx: Context, params: dict) -> Recomputed:
+    """The largest value a cell can take: one column minus another, in the same row."""
+    t = ctx.table(params["table"])
+    key = t.primary_key[0] if t.primary_key else None
+    if key is None:
+        ctx.fail(f"table {params['table']!r} has no primary key to find row {params['row']!r}")
+    row = t.frame[t.frame[key] == params["row"]]
+    if len(row) != 1:
+        ctx.fail(f"table {params['table']!r} has no row with {key} = {params['row']!r}")
+    minuend, subtrahend = params["bound"]
+    value = float(row[ctx.column_name(params["table"], minuend)].iloc[0]) - float(
+        row[ctx.column_name(params["table"], subtrahend)].iloc[0])
+    return Recomputed(value, f"upper bound {minuend} - {subtrahend} of {key} {params['row']}", 1,
+                      summary_level=True, upper_bound=True)
+
+
+ANALYSES = {
+    "count": Analysis(count, ("table",), ("subset", "where")),
+    "percent": Analysis(percent, ("table",), ("subset", "where")),
+    "mean": _describe("mean", "mean", "mean (numpy.mean; R: mean)"),
+    "sd": _describe("sd", "sd", "sample SD, n - 1 denominator (numpy.std(ddof=1); R: sd)"),
+    "min": _describe("min", "minimum", "minimum"),
+    "max": _describe("max", "maximum", "maximum"),
+    "paired_t_p": Analysis(paired_t_p, ("comparison",)),
+    "remainder": Analysis(remainder, ("table", "minus"), ("subset",)),
+    "cell_at_most": Analysis(cell_at_most, ("table", "row", "bound")),
+    "not_recomputable": Analysis(None, ()),
+}
+
+
+def check_params(ctx: Context, analysis: str, params: dict) -> Analysis:
+    """The named analysis, after checking that ``params`` has exactly the keys it takes."""
+    if analysis not in ANALYSES:
+        ctx.fail(f"unknown analysis {analysis!r}; known: {', '.join(sorted(ANALYSES))}")
+    spec = ANALYSES[analysis]
+    for key in spec.required:
+        if key not in params:
+            ctx.fail(f"analysis {analysis!r} needs parameter {key!r}")
+    extra = set(params) - set(spec.required) - set(spec.optional)
+    if extra:
+        ctx.fail(f"analysis {analysis!r} does not take parameter {sorted(extra)[0]!r}")
+    return spec
+
+
+def recompute(ctx: Context, analysis: str, params: dict) -> Recomputed | None:
+    """Run ``analysis``; None for ``not_recomputable``."""
+    spec = check_params(ctx, analysis, params)
+    return None if spec.function is None else spec.function(ctx, params)

@@ -1,0 +1,202 @@
+"""Read a paper's claims file: every printed number with its provenance and audited verdict.
+
+The file is ``datasets/<paper>/claims.toml``. It declares the paper (``[paper]``), named row
+subsets (``[[subset]]``), the paired comparisons the paper tests (``[[comparison]]``) and one
+``[[claim]]`` per printed number. A claim says where the number is printed, quotes the text,
+keeps the value exactly as printed, names the analysis that recomputes it, and records the
+audited verdict (``expected``) with the auditor's diagnosis (``note``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reanalysis import rounding
+from reanalysis.errors import ClaimError, locate
+
+VERDICTS = ("reproduced", "consistent", "discrepant", "not_recomputable")
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_CLAIM_KEYS = {"id", "location", "quote", "reported", "analysis", "expected", "note", "reads_as",
+               "assumption", "alternatives", "params"}
+
+
+@dataclass(frozen=True)
+class Subset:
+    """Rows of one table selected by ``column == equals`` (e.g. the patients who stayed on the drug)."""
+
+    id: str
+    description: str
+    table: str
+    column: str
+    equals: object
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A paired before/after comparison the paper tests: two columns of one table over a subset."""
+
+    id: str
+    label: str
+    table: str
+    before: str
+    after: str
+    unit: str
+    subset: str | None = None
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another computation a reader could suspect behind a printed number (used for diagnosis)."""
+
+    label: str
+    analysis: str
+    params: dict
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One printed number.
+
+    Attributes
+    ----------
+    reported : str
+        The value exactly as printed, without its label.
+    reads_as : str or None
+        For a verbal report ("not statistically changed"), the bound it states (``">=0.05"``).
+    assumption : str or None
+        An assumption the recomputation rests on; a claim with one can be at best ``consistent``.
+    """
+
+    id: str
+    location: str
+    quote: str
+    reported: str
+    analysis: str
+    params: dict
+    expected: str
+    note: str = ""
+    reads_as: str | None = None
+    assumption: str | None = None
+    alternatives: tuple[Alternative, ...] = ()
+    printed: rounding.Printed = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class PaperClaims:
+    """Everything in one claims file."""
+
+    paper: str
+    path: Path
+    source: str
+    alpha: float
+    report_notes: tuple
+    subsets: dict
+    comparisons: dict
+    claims: tuple[Claim, ...]
+
+
+def load_claims(path: Path) -> PaperClaims:
+    """Parse and check the form of a claims file (references are checked by the engine).
+
+    Raises
+    ------
+    ClaimError
+        For invalid TOML, a malformed or duplicated id, a missing key, an unknown verdict, an
+        unparseable printed value, or a discrepant / not_recomputable claim without a note.
+    """
+    path = Path(path)
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ClaimError(f"{path}: file not found; every paper folder needs a claims.toml") from None
+    except UnicodeDecodeError as e:
+        raise ClaimError(f"{path}: not UTF-8 (byte {e.start})") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ClaimError(f"{path}: invalid TOML ({e})") from None
+    paper = doc.get("paper")
+    if not isinstance(paper, dict) or not isinstance(paper.get("id"), str):
+        raise ClaimError(f"{path}: needs a [paper] table with an 'id'")
+    alpha = paper.get("alpha", 0.05)
+    if not isinstance(alpha, float) or not 0 < alpha < 1:
+        raise ClaimError(f"{path}: [paper] alpha must be a number between 0 and 1, got {alpha!r}")
+    notes = paper.get("report_notes", [])
+    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+        raise ClaimError(f"{path}: [paper] report_notes must be a list of strings")
+    subsets = {}
+    for s in doc.get("subset", []):
+        sid = _id(path, s, "subset")
+        _require(path, s, ("description", "table", "column", "equals"), sid)
+        subsets[_unique(path, subsets, sid, "subset")] = Subset(sid, s["description"], s["table"], s["column"], s["equals"])
+    comparisons = {}
+    for c in doc.get("comparison", []):
+        cid = _id(path, c, "comparison")
+        _require(path, c, ("label", "table", "before", "after", "unit"), cid)
+        if c.get("subset") is not None and c["subset"] not in subsets:
+            raise ClaimError(f"{locate(path, claim=cid)}: unknown subset {c['subset']!r}")
+        comparisons[_unique(path, comparisons, cid, "comparison")] = Comparison(
+            cid, c["label"], c["table"], c["before"], c["after"], c["unit"], c.get("subset"))
+    claims, seen = [], set()
+    for entry in doc.get("claim", []):
+        claims.append(_claim(path, entry, seen))
+    if not claims:
+        raise ClaimError(f"{path}: no [[claim]] entries")
+    return PaperClaims(paper["id"], path, paper.get("source", ""), alpha, tuple(notes), subsets, comparisons,
+                       tuple(claims))
+
+
+def _claim(path: Path, entry: dict, seen: set) -> Claim:
+    cid = _id(path, entry, "claim")
+    if cid in seen:
+        raise ClaimError(f"{locate(path, claim=cid)}: claim id used twice")
+    seen.add(cid)
+    unknown = set(entry) - _CLAIM_KEYS
+    if unknown:
+        raise ClaimError(f"{locate(path, claim=cid)}: unknown key {sorted(unknown)[0]!r}; allowed: "
+                         f"{', '.join(sorted(_CLAIM_KEYS))}")
+    _require(path, entry, ("location", "quote", "reported", "analysis", "expected"), cid)
+    if entry["expected"] not in VERDICTS:
+        raise ClaimError(f"{locate(path, claim=cid)}: expected verdict {entry['expected']!r} is not one of "
+                         f"{', '.join(VERDICTS)}")
+    if entry["expected"] in ("discrepant", "not_recomputable") and not entry.get("note", "").strip():
+        raise ClaimError(f"{locate(path, claim=cid)}: a {entry['expected']} claim needs a 'note' with its diagnosis")
+    try:
+        printed = rounding.parse(entry.get("reads_as") or entry["reported"])
+    except ValueError as e:
+        key = "reads_as" if entry.get("reads_as") else "reported"
+        raise ClaimError(f"{locate(path, claim=cid)}, key {key!r}: {e}") from None
+    alternatives = []
+    for alt in entry.get("alternatives", []):
+        if not isinstance(alt, dict) or not isinstance(alt.get("label"), str) or not isinstance(alt.get("analysis"), str):
+            raise ClaimError(f"{locate(path, claim=cid)}: each alternative needs a 'label' and an 'analysis'")
+        alternatives.append(Alternative(alt["label"], alt["analysis"], dict(alt.get("params", {}))))
+    params = entry.get("params", {})
+    if not isinstance(params, dict):
+        raise ClaimError(f"{locate(path, claim=cid)}: 'params' must be a table")
+    return Claim(cid, entry["location"], entry["quote"], entry["reported"], entry["analysis"], dict(params),
+                 entry["expected"], entry.get("note", ""), entry.get("reads_as"), entry.get("assumption"),
+                 tuple(alternatives), printed)
+
+
+def _id(path: Path, entry, kind: str) -> str:
+    if not isinstance(entry, dict):
+        raise ClaimError(f"{path}: each [[{kind}]] must be a table")
+    cid = entry.get("id")
+    if not isinstance(cid, str) or not _ID.match(cid):
+        raise ClaimError(f"{path}: {kind} id {cid!r} is malformed; use lower-case words joined by '-', "
+                         "e.g. 'results-relapse-p'")
+    return cid
+
+
+def _require(path: Path, entry: dict, keys: tuple, cid: str) -> None:
+    for k in keys:
+        if k not in entry or (isinstance(entry[k], str) and not entry[k].strip()):
+            raise ClaimError(f"{locate(path, claim=cid)}: missing {k!r}")
+
+
+def _unique(path: Path, seen: dict, cid: str, kind: str) -> str:
+    if cid in seen:
+        raise ClaimError(f"{locate(path, claim=cid)}: {kind} id used twice")
+    return cid

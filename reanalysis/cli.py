@@ -1,0 +1,84 @@
+"""Command line: ``python -m reanalysis {reproduce,check,report,list}``.
+
+Exit status: 0 when every verdict equals its audited verdict, 1 when any differs (each one is
+printed), 2 on bad input (one line naming file, row, column or claim, the value and what was
+expected; never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from reanalysis.claims import VERDICTS
+from reanalysis.engine import evaluate_all
+from reanalysis.errors import ReanalysisError
+from reanalysis.results import claims_csv, comparisons_csv, mismatches, scorecard, write_files
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="reanalysis", description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=Path("."),
+                        help="project folder holding datasets/; results/ and figures/ are written there (default: .)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("reproduce", help="validate, recompute every claim, write results/, figures/ and the report")
+    sub.add_parser("check", help="recompute and compare every verdict with its audited verdict; write nothing")
+    sub.add_parser("report", help="write the figures and results/report.{md,html} only")
+    sub.add_parser("list", help="list the papers with their claims and comparisons")
+    args = parser.parse_args(argv)
+    try:
+        papers = evaluate_all(args.root / "datasets")
+        if args.command == "list":
+            return _list(papers)
+        if args.command in ("reproduce", "report"):
+            write_files(_outputs(papers, args.root, full=args.command == "reproduce"))
+        return _summary(papers)
+    except ReanalysisError as e:
+        print(f"reanalysis: error: {e}", file=sys.stderr)
+        return 2
+
+
+def _outputs(papers, root: Path, full: bool) -> dict:
+    """Every output file as text, built before anything is written."""
+    from reanalysis import figures, report
+
+    svgs = {}
+    for p in papers:
+        for c in p.comparisons:
+            svgs[report.figure_name(p.paper, c.data.comparison.id)] = figures.to_svg(figures.paired_figure(c))
+    files = {root / name: text for name, text in svgs.items()}
+    files[root / "results" / "report.md"] = report.markdown(papers)
+    files[root / "results" / "report.html"] = report.html_page(papers, svgs)
+    if full:
+        files[root / "results" / "claims.csv"] = claims_csv(papers)
+        files[root / "results" / "comparisons.csv"] = comparisons_csv(papers)
+    return files
+
+
+def _summary(papers) -> int:
+    width = max(len(p.paper) for p in papers)
+    print(f"{'paper':<{width}}  claims  " + "  ".join(VERDICTS) + "  decision_errors")
+    for p in papers:
+        card = scorecard(p)
+        print(f"{p.paper:<{width}}  {len(p.verdicts):>6}  "
+              + "  ".join(f"{card[v]:>{len(v)}}" for v in VERDICTS) + f"  {card['decision_errors']:>15}")
+    changed = mismatches(papers)
+    for v in changed:
+        print(f"CHANGED {v.paper}/{v.claim_id}: verdict {v.verdict}, audited {v.expected} "
+              f"(printed {v.reported!r}, method: {v.method})")
+    total = sum(len(p.verdicts) for p in papers)
+    if changed:
+        print(f"check: {len(changed)} of {total} verdicts differ from their audited verdicts")
+        return 1
+    print(f"check: all {total} verdicts equal their audited verdicts")
+    return 0
+
+
+def _list(papers) -> int:
+    for p in papers:
+        print(f"{p.paper}: {len(p.verdicts)} claims, {len(p.comparisons)} paired comparisons, "
+              f"{len(p.dataset.tables)} tables ({', '.join(p.dataset.tables)})")
+        for v in p.verdicts:
+            print(f"  {v.claim_id:<42} {v.expected:<17} {v.reported}")
+    return 0

@@ -1,0 +1,228 @@
+"""Load a paper's datasets: ``datapackage.json`` plus the CSVs it describes, validated cell by cell.
+
+A subset of Frictionless Table Schema is enforced: field order and names, types
+(``integer``, ``number``, ``boolean``, ``string``), ``missingValues``, the constraints
+``required``, ``unique``, ``minimum``, ``maximum`` and ``enum``, and ``primaryKey``. One
+project extension: a field with ``"x-printed-as": "<field>"`` must equal the months that
+the printed age in ``<field>`` stands for, so the printed form and the number cannot drift apart.
+Nothing is coerced: a cell that does not fit its declared type is an error naming file, row,
+column, value and expectation.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from reanalysis import rounding
+from reanalysis.errors import DataError, locate
+
+_INTEGER = re.compile(r"^[-+]?\d+$")
+_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+_BOOLEAN = {"true": True, "false": False}
+_TYPES = ("integer", "number", "boolean", "string")
+
+
+@dataclass(frozen=True)
+class Table:
+    """One validated CSV: its rows as a DataFrame (missing cells are NaN/None) and its schema."""
+
+    name: str
+    path: Path
+    title: str
+    source_location: str
+    frame: pd.DataFrame
+    fields: dict
+    primary_key: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A paper's folder: metadata from ``datapackage.json`` and its validated tables by name."""
+
+    paper: str
+    folder: Path
+    meta: dict
+    tables: dict
+
+
+def load_dataset(folder: Path) -> Dataset:
+    """Read and validate ``folder/datapackage.json`` and every CSV it lists.
+
+    Raises
+    ------
+    DataError
+        For a missing or malformed file, a path that leaves the folder, a header that differs
+        from the schema, or any cell that breaks its field's type or constraints.
+    """
+    folder = Path(folder)
+    meta_path = folder / "datapackage.json"
+    meta = _read_json(meta_path)
+    resources = meta.get("resources")
+    if not isinstance(resources, list) or not resources:
+        raise DataError(f"{meta_path}: 'resources' must be a non-empty list of tables")
+    tables = {}
+    for i, res in enumerate(resources):
+        where = f"{meta_path}: resources[{i}]"
+        if not isinstance(res, dict) or not isinstance(res.get("name"), str) or not isinstance(res.get("path"), str):
+            raise DataError(f"{where}: each resource needs a 'name' and a 'path'")
+        if res["name"] in tables:
+            raise DataError(f"{where}: resource name {res['name']!r} is used twice")
+        tables[res["name"]] = _load_table(folder, res, where)
+    return Dataset(paper=folder.name, folder=folder, meta=meta, tables=tables)
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found; every paper folder needs a datapackage.json") from None
+    except UnicodeDecodeError as e:
+        raise DataError(f"{path}: not UTF-8 (byte {e.start})") from None
+    try:
+        meta = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise DataError(f"{path}, line {e.lineno}, column {e.colno}: invalid JSON ({e.msg})") from None
+    if not isinstance(meta, dict):
+        raise DataError(f"{path}: expected a JSON object")
+    return meta
+
+
+def _resolve(folder: Path, relative: str, where: str) -> Path:
+    candidate = Path(relative)
+    if candidate.is_absolute() or ".." in candidate.parts:
+        raise DataError(f"{where}: path {relative!r} leaves the paper folder; use a path inside {folder}")
+    return folder / candidate
+
+
+def _load_table(folder: Path, res: dict, where: str) -> Table:
+    path = _resolve(folder, res["path"], where)
+    schema = res.get("schema")
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not schema["fields"]:
+        raise DataError(f"{where}: 'schema.fields' must list the table's columns")
+    fields = {}
+    for f in schema["fields"]:
+        if not isinstance(f, dict) or not isinstance(f.get("name"), str) or f.get("type") not in _TYPES:
+            raise DataError(f"{where}: field {f!r} needs a name and a type among {', '.join(_TYPES)}")
+        fields[f["name"]] = f
+    missing_codes = set(schema.get("missingValues", [""]))
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found (listed in datapackage.json as {res['name']!r})") from None
+    except UnicodeDecodeError as e:
+        raise DataError(f"{path}: not UTF-8 (invalid byte at offset {e.start}); save the file as UTF-8") from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows:
+        raise DataError(f"{path}: the file is empty; expected a header row {','.join(fields)}")
+    header = rows[0]
+    if header != list(fields):
+        raise DataError(_header_problem(path, header, list(fields)))
+    columns = {name: [] for name in fields}
+    for r, cells in enumerate(rows[1:], start=2):
+        if len(cells) != len(header):
+            raise DataError(f"{locate(path, row=r)}: {len(cells)} cells, expected {len(header)} "
+                            "(comma-separated, one per column)")
+        for name, raw in zip(header, cells):
+            columns[name].append(_cell(raw, fields[name], missing_codes, locate(path, row=r, column=name)))
+    if len(rows) == 1:
+        raise DataError(f"{path}: the table has a header but no rows")
+    for name, f in fields.items():
+        _check_unique(path, name, columns[name], f)
+        printed = f.get("x-printed-as")
+        if printed is not None:
+            _check_printed(path, name, printed, columns)
+    key = tuple(schema.get("primaryKey", ()))
+    for k in key:
+        if k not in fields:
+            raise DataError(f"{where}: primaryKey names {k!r}, which is not a field")
+    if key:
+        seen = {}
+        for r, values in enumerate(zip(*(columns[k] for k in key)), start=2):
+            if values in seen:
+                raise DataError(f"{locate(path, row=r, column=','.join(key))}: duplicate key "
+                                f"{values if len(values) > 1 else values[0]!r}, first seen on row {seen[values]}")
+            seen[values] = r
+    frame = pd.DataFrame({name: _series(columns[name], fields[name]) for name in fields})
+    return Table(res["name"], path, res.get("title", res["name"]), res.get("source_location", ""), frame, fields, key)
+
+
+def _header_problem(path: Path, header: list, expected: list) -> str:
+    if len(header) == 1 and len(expected) > 1:
+        return (f"{path}, row 1: one column {header[0]!r}; the file must be comma-separated with columns "
+                f"{','.join(expected)}")
+    missing = [c for c in expected if c not in header]
+    extra = [c for c in header if c not in expected]
+    if missing:
+        return f"{path}, row 1, column {missing[0]!r}: column missing; the schema expects {','.join(expected)}"
+    if extra:
+        return f"{path}, row 1, column {extra[0]!r}: column not in the schema; the schema expects {','.join(expected)}"
+    return f"{path}, row 1: columns out of order {','.join(header)}; the schema expects {','.join(expected)}"
+
+
+def _cell(raw: str, field: dict, missing_codes: set, where: str):
+    cons = field.get("constraints", {})
+    if raw in missing_codes:
+        if cons.get("required"):
+            raise DataError(f"{where}: value {raw!r} is a missing-value code but the field is required")
+        return None
+    kind = field["type"]
+    if kind == "integer":
+        if not _INTEGER.match(raw):
+            raise DataError(f"{where}: value {raw!r} is not an integer")
+        value = int(raw)
+    elif kind == "number":
+        if not _NUMBER.match(raw):
+            raise DataError(f"{where}: value {raw!r} is not a number")
+        value = float(raw)
+    elif kind == "boolean":
+        if raw not in _BOOLEAN:
+            raise DataError(f"{where}: value {raw!r} is not a boolean; expected true or false")
+        value = _BOOLEAN[raw]
+    else:
+        value = raw
+    if "enum" in cons and value not in cons["enum"]:
+        raise DataError(f"{where}: value {raw!r} is not one of {cons['enum']}")
+    if "minimum" in cons and value < cons["minimum"]:
+        raise DataError(f"{where}: value {raw!r} is below the declared minimum {cons['minimum']}")
+    if "maximum" in cons and value > cons["maximum"]:
+        raise DataError(f"{where}: value {raw!r} is above the declared maximum {cons['maximum']}")
+    return value
+
+
+def _check_unique(path: Path, name: str, values: list, field: dict) -> None:
+    if not field.get("constraints", {}).get("unique"):
+        return
+    seen = {}
+    for r, v in enumerate(values, start=2):
+        if v is not None and v in seen:
+            raise DataError(f"{locate(path, row=r, column=name)}: duplicate value {v!r}, first seen on row {seen[v]}")
+        seen[v] = r
+
+
+def _check_printed(path: Path, name: str, printed_field: str, columns: dict) -> None:
+    if printed_field not in columns:
+        raise DataError(f"{path}: field {name!r} says x-printed-as {printed_field!r}, which is not a field")
+    for r, (text, value) in enumerate(zip(columns[printed_field], columns[name]), start=2):
+        if text is None or value is None:
+            continue
+        try:
+            printed = rounding.parse(text)
+        except ValueError as e:
+            raise DataError(f"{locate(path, row=r, column=printed_field)}: {e}") from None
+        if printed.value != value:
+            raise DataError(f"{locate(path, row=r, column=name)}: value {value!r} but {printed_field} "
+                            f"{text!r} stands for {printed.value}")
+
+
+def _series(values: list, field: dict) -> pd.Series:
+    if field["type"] in ("integer", "number"):
+        return pd.Series([math.nan if v is None else float(v) for v in values], dtype=np.float64)
+    return pd.Series(values, dtype=object)

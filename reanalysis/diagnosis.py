@@ -1,0 +1,93 @@
+"""Propose why a printed number does not reproduce: the usual slips, tested one by one.
+
+Each check is pure: the printed value, the recomputed value and the evidence the engine
+gathered in, a :class:`Proposal` (or nothing) out. A proposal is only made when it reproduces
+the printed text exactly under the rounding engine; nothing here widens an interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+import numpy as np
+
+from reanalysis import rounding
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A diagnosis: its kind (``transposition``, ``alternative``, ``other_row_value``,
+    ``double_rounding``, ``infeasible``, ``truncation``) and a sentence a reader can check."""
+
+    kind: str
+    text: str
+
+
+def fmt(x: float) -> str:
+    """Six significant digits, positional notation, trailing zeros trimmed."""
+    return np.format_float_positional(x, precision=6, unique=False, fractional=False, trim="-")
+
+
+def transposition(printed: rounding.Printed, value: float) -> Proposal | None:
+    """Two adjacent digits swapped in print (``0.12`` printed as ``0.21``); plain numbers only."""
+    if printed.kind != "number":
+        return None
+    text = printed.text
+    for i in range(len(text) - 1):
+        a, b = text[i], text[i + 1]
+        if a.isdigit() and b.isdigit() and a != b:
+            swapped = text[:i] + b + a + text[i + 2:]
+            try:
+                candidate = rounding.parse(swapped)
+            except ValueError:
+                continue
+            if candidate.match(value) is not None:
+                return Proposal("transposition", f"digit transposition: the data give {fmt(value)}, which prints as "
+                                f"{swapped}; {text} swaps two adjacent digits")
+    return None
+
+
+def alternative(printed: rounding.Printed, label: str, value: float, method: str) -> Proposal | None:
+    """Another computation (definition, subset, denominator, test) that reproduces the printed value."""
+    rule = printed.match(value)
+    if rule is None:
+        return None
+    return Proposal("alternative", f"reproduced by a different computation, {label}: {fmt(value)} ({method})")
+
+
+def other_row_value(printed: rounding.Printed, statistic: str, value: float, cells: list) -> Proposal | None:
+    """The printed extreme is another row's value of the same column (``cells`` is ``[(key, value), ...]``)."""
+    for key, cell in cells:
+        if printed.interval("half_up").contains(cell) and cell != value:
+            rank = 1 + sum(1 for _, c in cells if (c < cell if statistic == "minimum" else c > cell))
+            return Proposal("other_row_value", f"the printed value is row {key}'s value ({fmt(cell)}, rank {rank} "
+                            f"from the {'bottom' if statistic == 'minimum' else 'top'}), not the {statistic} "
+                            f"{fmt(value)}")
+    return None
+
+
+def double_rounding(printed: rounding.Printed, value: float) -> Proposal | None:
+    """An age mean in months first rounded to 0.1 year, then split into years and truncated months."""
+    if printed.kind != "age":
+        return None
+    years = Decimal(value / 12).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    months = (years * 12).quantize(Decimal(1), rounding=ROUND_DOWN)
+    if months != printed.value:
+        return None
+    return Proposal("double_rounding", f"double rounding: {fmt(value)} months = {fmt(value / 12)} years, rounded to "
+                    f"{years} years, whose {years % 1} year = {years % 1 * 12} months was truncated to "
+                    f"{int(months) % 12}; direct rounding of the months gives "
+                    f"{printed.format(value)}")
+
+
+def truncation(printed: rounding.Printed, value: float) -> Proposal:
+    """Say that a value reproduces only when the paper truncates instead of rounding."""
+    return Proposal("truncation", f"reproduced only by truncation: {fmt(value)} prints as {printed.text} when "
+                    f"digits are dropped, as {printed.format(value)} when rounded")
+
+
+def infeasible(printed: rounding.Printed, bound: float, method: str) -> Proposal:
+    """A printed cell larger than the data allow."""
+    return Proposal("infeasible", f"impossible value: {printed.text} exceeds the largest value the same row "
+                    f"allows, {fmt(bound)} ({method})")

@@ -1,0 +1,196 @@
+"""The engine: joins a paper's datasets, its claims and the statistics into verdict records.
+
+It is the only module that knows all three. It computes and judges; it writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reanalysis import diagnosis, stats
+from reanalysis.analyses import ANALYSES, Context, PairedData, recompute
+from reanalysis.claims import Claim, PaperClaims, load_claims
+from reanalysis.datasets import Dataset, load_dataset
+from reanalysis.errors import ClaimError
+from reanalysis.rounding import RULE_NAMES
+
+_EXTREMES = {"min": "minimum", "max": "maximum"}
+_P_VALUE_ANALYSES = {"paired_t_p"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The judgement of one printed number: the contract row of ``results/claims.csv``."""
+
+    paper: str
+    claim_id: str
+    location: str
+    quote: str
+    reported: str
+    recomputed: float | None
+    verdict: str
+    method: str
+    decision_error: bool
+    diagnosis: str
+    expected: str
+    interval: str
+    rule: str
+    n: int | None
+    proposals: tuple
+
+
+@dataclass(frozen=True)
+class ComparisonResult:
+    """A paired comparison with the paper's test and the two sensitivity tests beside it."""
+
+    data: PairedData
+    t: stats.PairedT
+    wilcoxon: stats.TestResult
+    permutation: stats.TestResult
+    alpha: float
+
+    @property
+    def conclusion(self) -> str:
+        """Whether the paper's paired t-test conclusion survives the sensitivity tests."""
+        sig = [r.p_value < self.alpha for r in (self.t, self.wilcoxon, self.permutation)]
+        if all(sig):
+            return f"significant at {self.alpha} by all three tests: the conclusion survives"
+        if not any(sig):
+            return f"not significant at {self.alpha} by any of the three tests: the conclusion survives"
+        return (f"the tests disagree at {self.alpha} (t-test {'' if sig[0] else 'not '}significant): "
+                "the conclusion depends on the test")
+
+
+@dataclass(frozen=True)
+class PaperResult:
+    """Everything computed for one paper."""
+
+    paper: str
+    dataset: Dataset
+    claims: PaperClaims
+    verdicts: tuple
+    comparisons: tuple
+
+
+def evaluate_paper(folder: Path) -> PaperResult:
+    """Validate one paper folder and judge every claim in it.
+
+    Raises
+    ------
+    DataError, ClaimError
+        On any bad input, before anything is computed for output.
+    """
+    folder = Path(folder)
+    dataset = load_dataset(folder)
+    paper = load_claims(folder / "claims.toml")
+    if paper.paper != folder.name:
+        raise ClaimError(f"{paper.path}: [paper] id {paper.paper!r} differs from its folder name {folder.name!r}")
+    for claim in paper.claims:  # check every reference before computing anything
+        ctx = Context(dataset, paper, claim.id)
+        for name, params in [(claim.analysis, claim.params)] + [(a.analysis, a.params) for a in claim.alternatives]:
+            if name not in ANALYSES:
+                ctx.fail(f"unknown analysis {name!r}; known: {', '.join(sorted(ANALYSES))}")
+    verdicts = tuple(_judge(claim, Context(dataset, paper, claim.id), paper) for claim in paper.claims)
+    comparisons = tuple(_compare(Context(dataset, paper, cid), cid, paper.alpha) for cid in paper.comparisons)
+    return PaperResult(paper.paper, dataset, paper, verdicts, comparisons)
+
+
+def evaluate_all(datasets_root: Path) -> tuple:
+    """Every paper folder under ``datasets_root``, in name order."""
+    root = Path(datasets_root)
+    folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    if not folders:
+        raise ClaimError(f"{root}: no paper folders found")
+    return tuple(evaluate_paper(f) for f in folders)
+
+
+def _compare(ctx: Context, comparison_id: str, alpha: float) -> ComparisonResult:
+    data = ctx.paired(comparison_id)
+    return ComparisonResult(
+        data,
+        stats.paired_t(data.before, data.after),
+        stats.wilcoxon_signed_rank(data.before, data.after),
+        stats.paired_permutation(data.before, data.after),
+        alpha,
+    )
+
+
+def _judge(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
+    printed = claim.printed
+    rec = recompute(ctx, claim.analysis, claim.params)
+    if rec is None:
+        return _verdict(paper, claim, None, "not_recomputable", "not recomputable from the datasets", "", (), False)
+    proposals = []
+    if rec.upper_bound:
+        rule = ""
+        ok = float(printed.value) <= rec.value
+        verdict = "consistent" if ok else "discrepant"
+        if not ok:
+            proposals.append(diagnosis.infeasible(printed, rec.value, rec.method))
+    else:
+        rule = printed.match(rec.value) or ""
+        if rule:
+            verdict = "consistent" if (rec.summary_level or claim.assumption) else "reproduced"
+            if rule == "truncate":
+                proposals.append(diagnosis.truncation(printed, rec.value))
+        else:
+            verdict = "discrepant"
+            proposals.extend(_propose(claim, ctx, rec.value))
+    method = rec.method
+    if rule and rule != "half_up":
+        method += f"; matches under {RULE_NAMES[rule]}"
+    if claim.assumption:
+        method += f"; assumes {claim.assumption}"
+    decision_error = verdict == "discrepant" and claim.analysis in _P_VALUE_ANALYSES and (
+        _significant(printed, paper.alpha) != (rec.value < paper.alpha))
+    return _verdict(paper, claim, rec, verdict, method, rule, tuple(proposals), decision_error)
+
+
+def _propose(claim: Claim, ctx: Context, value: float) -> list:
+    printed = claim.printed
+    found = [diagnosis.transposition(printed, value), diagnosis.double_rounding(printed, value)]
+    if claim.analysis in _EXTREMES:
+        rows = ctx.rows(claim.params["table"], claim.params.get("subset"))
+        key = ctx.table(claim.params["table"]).primary_key
+        cells = [(_key(k), float(v)) for k, v in zip(rows[key[0]], rows[claim.params["column"]])]
+        found.append(diagnosis.other_row_value(printed, _EXTREMES[claim.analysis], value, cells))
+    for alt in claim.alternatives:
+        rec = recompute(ctx, alt.analysis, alt.params)
+        if rec is not None:
+            found.append(diagnosis.alternative(printed, alt.label, rec.value, rec.method))
+    return [p for p in found if p is not None]
+
+
+def _significant(printed, alpha: float) -> bool:
+    """Whether the printed p-value (or bound) says p < alpha for every value it can stand for."""
+    rule = "bound" if printed.kind == "bound" else "half_up"
+    iv = printed.interval(rule)
+    return iv.high is not None and (iv.high < alpha or (iv.high == alpha and not iv.high_closed))
+
+
+def _key(k):
+    return int(k) if float(k).is_integer() else k
+
+
+def _verdict(paper: PaperClaims, claim: Claim, rec, verdict: str, method: str, rule: str,
+             proposals: tuple, decision_error: bool) -> Verdict:
+    parts = [p.text for p in proposals]
+    if claim.note:
+        parts.append(claim.note)
+    interval = ""
+    if claim.printed.kind == "bound":
+        interval = str(claim.printed.interval("bound"))
+    elif rec is not None and not rec.upper_bound:
+        interval = str(claim.printed.interval(rule or "half_up"))
+    return Verdict(
+        paper=paper.paper, claim_id=claim.id, location=claim.location, quote=claim.quote,
+        reported=claim.reported, recomputed=None if rec is None else rec.value, verdict=verdict, method=method,
+        decision_error=decision_error, diagnosis=" ".join(_sentence(p) for p in parts), expected=claim.expected,
+        interval=interval, rule=rule, n=None if rec is None else rec.n, proposals=proposals,
+    )
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith(".") else text + "."

@@ -1,0 +1,72 @@
+"""Figures, drawn from the engine's records only (never recomputed here), as deterministic SVG.
+
+matplotlib is imported inside the functions so that commands that draw nothing never load it.
+"""
+
+from __future__ import annotations
+
+import io
+
+from reanalysis.diagnosis import fmt
+
+# Fixed SVG ids, no date and text kept as text: regenerating a figure gives identical bytes.
+_RC = {"svg.hashsalt": "reanalysis", "svg.fonttype": "none", "font.size": 9, "axes.spines.top": False,
+       "axes.spines.right": False}
+
+
+def paired_figure(result):
+    """A before/after plot of one paired comparison: one line per patient, the mean change with
+    its 95% CI, and the p-values of the paper's test and of the two sensitivity tests.
+
+    Parameters
+    ----------
+    result : reanalysis.engine.ComparisonResult
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Axis 0 holds one Line2D per patient (x = 0 before, 1 after) in patient order.
+    """
+    from matplotlib.figure import Figure
+
+    c, t = result.data.comparison, result.t
+    with _rc():
+        fig = Figure(figsize=(6.4, 4.0))
+        ax, ax_diff = fig.subplots(1, 2, width_ratios=(3, 1))
+        ends = {}
+        for key, b, a in zip(result.data.keys, result.data.before, result.data.after):
+            ax.plot([0, 1], [b, a], color="0.45", marker="o", markersize=3, linewidth=1)
+            ends.setdefault(a, []).append(f"{int(key) if float(key).is_integer() else key}")
+        for a, keys in sorted(ends.items()):  # patients sharing an end point share one label
+            ax.annotate(",".join(keys), (1, a), xytext=(4, 0), textcoords="offset points", va="center",
+                        fontsize=7, color="0.35")
+        ax.set_xticks([0, 1], ["before MZR", "on MZR"])
+        ax.set_xlim(-0.3, 1.3)
+        ax.set_ylabel(c.unit)
+        ax.set_title(c.label, fontsize=9, loc="left")
+        ax_diff.errorbar([0], [t.mean_difference], yerr=[[t.mean_difference - t.ci_low], [t.ci_high - t.mean_difference]],
+                         fmt="s", color="black", capsize=4)
+        ax_diff.axhline(0, color="0.6", linewidth=0.8, linestyle="--")
+        ax_diff.set_xticks([0], ["mean change\n(95% CI)"])
+        ax_diff.set_xlim(-1, 1)
+        ax_diff.set_ylabel(f"after - before ({c.unit})")
+        fig.text(0.01, 0.01, (f"mean change {fmt(t.mean_difference)} (95% CI {fmt(t.ci_low)} to {fmt(t.ci_high)}), n = {t.n}\n"
+                              f"paired t-test p = {fmt(t.p_value)}; Wilcoxon signed-rank (exact) p = "
+                              f"{fmt(result.wilcoxon.p_value)}; permutation (exact) p = {fmt(result.permutation.p_value)}"),
+                 fontsize=7, va="bottom")
+        fig.subplots_adjust(left=0.1, right=0.97, top=0.9, bottom=0.25, wspace=0.45)
+    return fig
+
+
+def to_svg(fig) -> str:
+    """The figure as SVG text without a date, so the same figure always gives the same bytes."""
+    buf = io.StringIO()
+    with _rc():
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
+
+
+def _rc():
+    import matplotlib
+
+    return matplotlib.rc_context(_RC)

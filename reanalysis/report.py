@@ -1,0 +1,143 @@
+"""The report a reader opens: ``results/report.md`` and a self-contained ``results/report.html``.
+
+Built from verdict and comparison records and the figures' SVG text only; nothing is recomputed.
+Per paper: the citation, a scorecard, the discrepancies with their diagnosis first, the
+sensitivity reanalysis of each paired test, the figures, and every claim with its provenance.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from reanalysis.claims import VERDICTS
+from reanalysis.diagnosis import fmt
+from reanalysis.results import scorecard
+
+_ORDER = {"discrepant": 0, "not_recomputable": 1, "consistent": 2, "reproduced": 3}
+
+
+def figure_name(paper: str, comparison_id: str) -> str:
+    """Path of a comparison's figure relative to the repository root."""
+    return f"figures/{paper}/{comparison_id}.svg"
+
+
+def markdown(papers) -> str:
+    """The Markdown report (figures linked, relative to ``results/``)."""
+    out = ["# Reanalysis report", "", "Verdicts: `reproduced` (recomputed from the data, inside the printed "
+           "value's rounding interval), `consistent` (only summary-level checks possible, and they pass), "
+           "`discrepant` (with a diagnosis; decision errors flip significance), `not_recomputable` "
+           "(the source lacks the data).", ""]
+    for p in papers:
+        meta = p.dataset.meta
+        card = scorecard(p)
+        out += [f"## {p.paper}: {meta.get('title', '')}", "", meta.get("citation", ""),
+                f"doi:{meta['doi']}" if meta.get("doi") else "", "", "### Scorecard", "",
+                "| claims | " + " | ".join(VERDICTS) + " | decision errors |",
+                "|---:|" + "---:|" * (len(VERDICTS) + 1),
+                f"| {len(p.verdicts)} | " + " | ".join(str(card[v]) for v in VERDICTS) + f" | {card['decision_errors']} |",
+                "", "### Discrepancies", ""]
+        for v in _sorted(p.verdicts):
+            if v.verdict == "discrepant":
+                flag = " **decision error**" if v.decision_error else ""
+                out.append(f"- **{v.claim_id}** ({v.location}): printed `{v.reported}`, recomputed "
+                           f"`{_num(v.recomputed)}`.{flag} {v.diagnosis} Quote: \u201c{v.quote}\u201d")
+        out += ["", "### Sensitivity reanalysis of the paired tests", "",
+                "| comparison | n | mean change (95% CI) | paired t p | Wilcoxon p | permutation p | conclusion |",
+                "|---|---:|---|---:|---:|---:|---|"]
+        for c in p.comparisons:
+            out.append(f"| {c.data.comparison.label} | {c.t.n} | {fmt(c.t.mean_difference)} ({fmt(c.t.ci_low)} to "
+                       f"{fmt(c.t.ci_high)}) | {fmt(c.t.p_value)} | {fmt(c.wilcoxon.p_value)} | "
+                       f"{fmt(c.permutation.p_value)} | {c.conclusion} |")
+        if p.comparisons:
+            c = p.comparisons[0]
+            out += ["", f"Methods: {c.t.method}; {_wilcoxon_methods(p)}; {c.permutation.method.split(', all')[0]}."]
+        out += ["", "### Figures", ""]
+        for note in p.claims.report_notes:
+            out.append(f"- {note}")
+        for c in p.comparisons:
+            out.append(f"- [{c.data.comparison.label}](../{figure_name(p.paper, c.data.comparison.id)})")
+        out += ["", "### Every claim", "", "| claim | location | printed | recomputed | verdict | method | diagnosis |",
+                "|---|---|---|---|---|---|---|"]
+        for v in _sorted(p.verdicts):
+            out.append(f"| {v.claim_id} | {v.location} | {_md(v.reported)} | {_num(v.recomputed)} | {v.verdict}"
+                       f"{' (decision error)' if v.decision_error else ''} | {_md(v.method)} | {_md(v.diagnosis)} |")
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def html_page(papers, svgs: dict) -> str:
+    """One self-contained HTML file: no external scripts, fonts or stylesheets; figures inlined as SVG."""
+    e = html.escape
+    body = ["<h1>Reanalysis report</h1>",
+            "<p>Verdicts: <b>reproduced</b> (recomputed from the data, inside the printed value's rounding "
+            "interval), <b>consistent</b> (only summary-level checks possible, and they pass), <b>discrepant</b> "
+            "(with a diagnosis; decision errors flip significance), <b>not_recomputable</b> (the source lacks the "
+            "data).</p>"]
+    for p in papers:
+        meta, card = p.dataset.meta, scorecard(p)
+        body += [f'<section id="{e(p.paper)}"><h2>{e(p.paper)}: {e(meta.get("title", ""))}</h2>',
+                 f"<p>{e(meta.get('citation', ''))} doi:{e(meta.get('doi', ''))}</p>", "<h3>Scorecard</h3>",
+                 "<table><tr><th>claims</th>" + "".join(f"<th>{v}</th>" for v in VERDICTS) + "<th>decision errors</th></tr>",
+                 f"<tr><td>{len(p.verdicts)}</td>" + "".join(f"<td>{card[v]}</td>" for v in VERDICTS)
+                 + f"<td>{card['decision_errors']}</td></tr></table>", "<h3>Discrepancies</h3><ul>"]
+        for v in _sorted(p.verdicts):
+            if v.verdict == "discrepant":
+                flag = ' <b class="de">decision error</b>' if v.decision_error else ""
+                body.append(f"<li><b>{e(v.claim_id)}</b> ({e(v.location)}): printed <code>{e(v.reported)}</code>, "
+                            f"recomputed <code>{e(_num(v.recomputed))}</code>.{flag} {e(v.diagnosis)} "
+                            f"<q>{e(v.quote)}</q></li>")
+        body += ["</ul><h3>Sensitivity reanalysis of the paired tests</h3>",
+                 "<table><tr><th>comparison</th><th>n</th><th>mean change (95% CI)</th><th>paired t p</th>"
+                 "<th>Wilcoxon p</th><th>permutation p</th><th>conclusion</th></tr>"]
+        for c in p.comparisons:
+            body.append(f"<tr><td>{e(c.data.comparison.label)}</td><td>{c.t.n}</td><td>{fmt(c.t.mean_difference)} "
+                        f"({fmt(c.t.ci_low)} to {fmt(c.t.ci_high)})</td><td>{fmt(c.t.p_value)}</td>"
+                        f"<td>{fmt(c.wilcoxon.p_value)}</td><td>{fmt(c.permutation.p_value)}</td>"
+                        f"<td>{e(c.conclusion)}</td></tr>")
+        body.append("</table>")
+        if p.comparisons:
+            c = p.comparisons[0]
+            body.append(f"<p>Methods: {e(c.t.method)}; {e(_wilcoxon_methods(p))}; "
+                        f"{e(c.permutation.method.split(', all')[0])}.</p>")
+        body.append("<h3>Figures</h3>")
+        body += [f"<p>{e(note)}</p>" for note in p.claims.report_notes]
+        for c in p.comparisons:
+            svg = svgs[figure_name(p.paper, c.data.comparison.id)]
+            body.append(f'<figure id="{e(p.paper)}-{e(c.data.comparison.id)}">{_inline(svg)}'
+                        f"<figcaption>{e(c.data.comparison.label)}</figcaption></figure>")
+        body += ["<h3>Every claim</h3>", "<table><tr><th>claim</th><th>location</th><th>quote</th><th>printed</th>"
+                 "<th>recomputed</th><th>verdict</th><th>method</th><th>diagnosis</th></tr>"]
+        for v in _sorted(p.verdicts):
+            body.append(f'<tr class="{v.verdict}"><td>{e(v.claim_id)}</td><td>{e(v.location)}</td><td>{e(v.quote)}</td>'
+                        f"<td>{e(v.reported)}</td><td>{e(_num(v.recomputed))}</td><td>{v.verdict}"
+                        f"{' (decision error)' if v.decision_error else ''}</td><td>{e(v.method)}</td>"
+                        f"<td>{e(v.diagnosis)}</td></tr>")
+        body.append("</table></section>")
+    style = ("body{font-family:sans-serif;max-width:72em;margin:auto;padding:1em;line-height:1.4}"
+             "table{border-collapse:collapse;font-size:0.85em}td,th{border:1px solid #ccc;padding:0.2em 0.4em;"
+             "vertical-align:top}.discrepant td{background:#fde8e8}.not_recomputable td{background:#f3f3f3}"
+             ".consistent td{background:#eef6ff}.de{color:#b00}figure svg{max-width:100%;height:auto}")
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Reanalysis report</title>"
+            f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+
+
+def _wilcoxon_methods(paper) -> str:
+    return " or ".join(sorted({c.wilcoxon.method for c in paper.comparisons}))
+
+
+def _sorted(verdicts):
+    return sorted(verdicts, key=lambda v: _ORDER[v.verdict])
+
+
+def _num(x) -> str:
+    return "" if x is None else fmt(x)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _inline(svg: str) -> str:
+    """SVG text without its XML prolog and DOCTYPE, ready to sit inside HTML."""
+    return re.sub(r"^.*?(?=<svg)", "", svg, flags=re.S)

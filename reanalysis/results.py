@@ -1,0 +1,85 @@
+"""The results datasets: ``results/claims.csv`` (one row per printed number) and
+``results/comparisons.csv`` (each paired comparison with its sensitivity tests).
+
+Rendering is separate from writing so that every output is built before any file is touched.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from reanalysis.claims import VERDICTS
+from reanalysis.diagnosis import fmt
+
+CLAIM_COLUMNS = ("paper", "claim_id", "location", "quote", "reported", "recomputed", "verdict", "method",
+                 "decision_error", "diagnosis", "expected_verdict", "interval", "rounding_rule", "n")
+COMPARISON_COLUMNS = ("paper", "comparison", "label", "unit", "n", "mean_before", "mean_after", "mean_difference",
+                      "ci95_low", "ci95_high", "t", "df", "p_t", "p_wilcoxon", "p_permutation", "conclusion",
+                      "method_t", "method_wilcoxon", "method_permutation")
+
+
+def claims_csv(papers) -> str:
+    """Every verdict of every paper as CSV text, in paper then claim order."""
+    rows = []
+    for p in papers:
+        for v in p.verdicts:
+            rows.append((v.paper, v.claim_id, v.location, v.quote, v.reported,
+                         "" if v.recomputed is None else fmt(v.recomputed), v.verdict, v.method,
+                         "true" if v.decision_error else "false", v.diagnosis, v.expected, v.interval, v.rule,
+                         "" if v.n is None else v.n))
+    return _csv(CLAIM_COLUMNS, rows)
+
+
+def comparisons_csv(papers) -> str:
+    """Every paired comparison with the paper's t-test, the Wilcoxon and the permutation test."""
+    rows = []
+    for p in papers:
+        for c in p.comparisons:
+            before, after = c.data.before, c.data.after
+            rows.append((p.paper, c.data.comparison.id, c.data.comparison.label, c.data.comparison.unit, c.t.n,
+                         fmt(sum(before) / len(before)), fmt(sum(after) / len(after)), fmt(c.t.mean_difference),
+                         fmt(c.t.ci_low), fmt(c.t.ci_high), fmt(c.t.statistic), c.t.df, fmt(c.t.p_value),
+                         fmt(c.wilcoxon.p_value), fmt(c.permutation.p_value), c.conclusion, c.t.method,
+                         c.wilcoxon.method, c.permutation.method))
+    return _csv(COMPARISON_COLUMNS, rows)
+
+
+def scorecard(paper) -> dict:
+    """Counts per verdict (all four, zero included), with the number of decision errors."""
+    counts = Counter(v.verdict for v in paper.verdicts)
+    card = {v: counts.get(v, 0) for v in VERDICTS}
+    card["decision_errors"] = sum(v.decision_error for v in paper.verdicts)
+    return card
+
+
+def mismatches(papers) -> list:
+    """Verdicts that differ from their audited verdict."""
+    return [v for p in papers for v in p.verdicts if v.verdict != v.expected]
+
+
+def write_files(files: dict) -> None:
+    """Write ``{path: text}``; each file goes to a temporary sibling first and is renamed into place."""
+    for path, text in files.items():
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _csv(header, rows) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()

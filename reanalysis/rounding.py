@@ -1,0 +1,205 @@
+"""The rounding engine: what interval of true values a printed string can stand for.
+
+A published number is kept as the text printed, because trailing zeros carry its precision:
+``"0.016"`` stands for every true value that rounds to it, ``[0.0155, 0.0165)`` under
+half-up rounding. This module is the only place that turns printed text into numbers and
+decides whether a recomputed value is inside what the text can mean.
+
+Rules
+-----
+``half_up``
+    Round half away from zero, the rule of hand calculation and most statistics packages'
+    displays. ``"2.46"`` is ``[2.455, 2.465)``.
+``half_even``
+    Round half to even (IEEE 754, R's ``round``). Differs from ``half_up`` only at exact ties.
+``truncate``
+    Drop the digits past the last printed one (toward zero), as ages in completed years and
+    months are. ``"17 years, 9 months"`` is ``[213, 214)`` months.
+``bound``
+    A printed inequality (``"<0.05"``) stands for the open or closed half-line it states.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+
+RULES = ("half_up", "half_even", "truncate")
+RULE_NAMES = {
+    "half_up": "rounding half away from zero",
+    "half_even": "rounding half to even",
+    "truncate": "truncation (digits dropped, not rounded)",
+    "bound": "printed bound",
+}
+_QUANTIZE = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "truncate": ROUND_DOWN}
+
+_MINUS = "-\u2212\u2013"
+_NUMBER = re.compile(rf"^(?P<sign>[{_MINUS}]?)(?P<digits>\d+(?:\.\d+)?)$")
+_BOUND = re.compile(rf"^(?P<op><=|>=|<|>|\u2264|\u2265)\s*(?P<number>[{_MINUS}]?\d+(?:\.\d+)?)$")
+_AGE = re.compile(r"^(?P<years>\d+) years?, (?P<months>\d+) months?$")
+_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}
+_OPERATORS = {"<=": "\u2264", ">=": "\u2265"}
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A set of real numbers between two bounds; ``None`` is an infinite bound."""
+
+    low: Decimal | None
+    high: Decimal | None
+    low_closed: bool
+    high_closed: bool
+
+    def contains(self, x: float) -> bool:
+        """Whether the float ``x`` lies in the interval, compared exactly (no tolerance)."""
+        d = Decimal(x)
+        if self.low is not None and (d < self.low or (d == self.low and not self.low_closed)):
+            return False
+        if self.high is not None and (d > self.high or (d == self.high and not self.high_closed)):
+            return False
+        return True
+
+    def __str__(self) -> str:
+        low = "-inf" if self.low is None else _plain(self.low)
+        high = "inf" if self.high is None else _plain(self.high)
+        return f"{'[' if self.low_closed else '('}{low}, {high}{']' if self.high_closed else ')'}"
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A published number as printed, with the value and precision the text carries.
+
+    Attributes
+    ----------
+    text : str
+        The printed text, verbatim.
+    kind : {"number", "bound", "age"}
+        ``"age"`` values are in months; words such as ``"Seven"`` are numbers with unit 1.
+    value : Decimal
+        The nominal value (months for ages).
+    unit : Decimal
+        The size of one step in the last printed digit (``0.001`` for ``"0.016"``).
+    comparator : str or None
+        For bounds, one of ``<``, ``>``, ``≤``, ``≥``.
+    """
+
+    text: str
+    kind: str
+    value: Decimal
+    unit: Decimal
+    comparator: str | None = None
+
+    @property
+    def places(self) -> int:
+        """Decimal places printed (0 for integers, words and ages)."""
+        return max(0, -self.unit.as_tuple().exponent)
+
+    def interval(self, rule: str = "half_up") -> Interval:
+        """The interval of true values this text stands for under ``rule``."""
+        if self.kind == "bound":
+            if rule != "bound":
+                raise ValueError(f"{self.text!r} is a bound; its only rule is 'bound'")
+            if self.comparator in ("<", "\u2264"):
+                return Interval(None, self.value, False, self.comparator == "\u2264")
+            return Interval(self.value, None, self.comparator == "\u2265", False)
+        v, half = self.value, self.unit / 2
+        if rule == "half_up":
+            if v > 0:
+                return Interval(v - half, v + half, True, False)
+            if v < 0:
+                return Interval(v - half, v + half, False, True)
+            return Interval(-half, half, False, False)
+        if rule == "half_even":
+            even = (v / self.unit) % 2 == 0
+            return Interval(v - half, v + half, even, even)
+        if rule == "truncate":
+            if v > 0:
+                return Interval(v, v + self.unit, True, False)
+            if v < 0:
+                return Interval(v - self.unit, v, False, True)
+            return Interval(-self.unit, self.unit, False, False)
+        raise ValueError(f"unknown rounding rule {rule!r}; expected one of {', '.join(RULES)}")
+
+    def rules(self) -> tuple[str, ...]:
+        """The rules to try, plain rounding first."""
+        return ("bound",) if self.kind == "bound" else RULES
+
+    def format(self, x: float, rule: str = "half_up") -> str:
+        """Print ``x`` with this text's precision under ``rule`` (the inverse of :meth:`interval`).
+
+        Ages are printed as ``"Y years, M months"``; everything else as a plain decimal.
+        """
+        if self.kind == "bound":
+            raise ValueError(f"{self.text!r} is a bound and has no precision to print with")
+        q = Decimal(x).quantize(self.unit, rounding=_QUANTIZE[rule])
+        if self.kind == "age":
+            years, months = divmod(int(q), 12)
+            return f"{years} years, {months} months"
+        return _plain(q) if q != 0 else _plain(abs(q))
+
+    def match(self, x: float) -> str | None:
+        """The first rule under which ``x`` lies inside this text's interval, or None."""
+        for rule in self.rules():
+            if self.interval(rule).contains(x):
+                return rule
+        return None
+
+
+def parse(text: str) -> Printed:
+    """Read a printed value.
+
+    Parameters
+    ----------
+    text : str
+        The value exactly as printed, without its label: ``"0.016"``, ``"<0.05"``,
+        ``"−2.46"``, ``"Seven"``, ``"17 years, 9 months"``.
+
+    Returns
+    -------
+    Printed
+
+    Raises
+    ------
+    ValueError
+        When the text is none of the forms above (``"0..016"``, ``"p<"``,
+        ``"12 years, 13 months"``).
+
+    Examples
+    --------
+    >>> str(parse("0.016").interval())
+    '[0.0155, 0.0165)'
+    >>> parse("17 years, 9 months").value
+    Decimal('213')
+    """
+    if not isinstance(text, str) or text != text.strip() or not text:
+        raise ValueError(f"malformed printed value {text!r}: empty or padded with spaces")
+    m = _NUMBER.match(text)
+    if m:
+        d = Decimal(m["digits"])
+        unit = Decimal(1).scaleb(d.as_tuple().exponent)
+        return Printed(text, "number", -d if m["sign"] else d, unit)
+    m = _BOUND.match(text)
+    if m:
+        inner = parse(m["number"])
+        return Printed(text, "bound", inner.value, inner.unit, _OPERATORS.get(m["op"], m["op"]))
+    m = _AGE.match(text)
+    if m:
+        months = int(m["months"])
+        if months > 11:
+            raise ValueError(f"malformed printed value {text!r}: months must be 0 to 11")
+        return Printed(text, "age", Decimal(int(m["years"]) * 12 + months), Decimal(1))
+    if text.lower() in _WORDS:
+        return Printed(text, "number", Decimal(_WORDS[text.lower()]), Decimal(1))
+    raise ValueError(
+        f"malformed printed value {text!r}: expected a number (0.016, −2.46), a bound (<0.05), "
+        "a count word (Seven) or an age ('17 years, 9 months')"
+    )
+
+
+def _plain(d: Decimal) -> str:
+    """A Decimal in plain notation, never scientific."""
+    return format(d, "f")

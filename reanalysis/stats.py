@@ -1,0 +1,221 @@
+"""Statistics, pure: arrays or counts in, a frozen result record out.
+
+Every test, interval and p-value is computed by scipy.stats; this module only chooses the
+method, names it, and returns built-in floats. Paired differences are ``after - before``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+# Paired differences of printed decimals carry binary noise (2.73 - 2.13 != 0.60 exactly);
+# rounding them far below any printed precision lets equal printed differences tie.
+_NOISE_DECIMALS = 10
+
+
+@dataclass(frozen=True)
+class Description:
+    """Sample size, mean, sample SD (n - 1 denominator), minimum and maximum."""
+
+    n: int
+    mean: float
+    sd: float
+    minimum: float
+    maximum: float
+
+
+@dataclass(frozen=True)
+class PairedT:
+    """A paired t-test: mean difference (after - before) with its CI, t, df and p."""
+
+    n: int
+    mean_difference: float
+    ci_low: float
+    ci_high: float
+    statistic: float
+    df: int
+    p_value: float
+    method: str
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """A test reduced to its statistic and p-value, with the exact method that produced them."""
+
+    n: int
+    statistic: float
+    p_value: float
+    method: str
+
+
+@dataclass(frozen=True)
+class Proportion:
+    """A proportion k/n with its confidence interval."""
+
+    k: int
+    n: int
+    estimate: float
+    ci_low: float
+    ci_high: float
+    method: str
+
+
+def describe(values) -> Description:
+    """Describe a sample.
+
+    Parameters
+    ----------
+    values : array_like
+        The observations; none may be missing.
+
+    Returns
+    -------
+    Description
+
+    Notes
+    -----
+    The SD is the sample SD with denominator n - 1, as R's ``sd(x)``; the mean is R's ``mean(x)``.
+
+    Examples
+    --------
+    >>> describe([1, 2, 3]).sd
+    1.0
+    """
+    x = _finite(values, "describe")
+    return Description(
+        n=int(x.size),
+        mean=float(np.mean(x)),
+        sd=float(np.std(x, ddof=1)) if x.size > 1 else float("nan"),
+        minimum=float(np.min(x)),
+        maximum=float(np.max(x)),
+    )
+
+
+def paired_t(before, after, confidence: float = 0.95) -> PairedT:
+    """Two-sided paired t-test of ``after - before``.
+
+    Notes
+    -----
+    ``scipy.stats.ttest_rel(after, before)``; the CI is the t interval of the mean
+    difference. Equivalent R call: ``t.test(after, before, paired = TRUE)``.
+
+    Examples
+    --------
+    >>> round(paired_t([3, 3, 2], [1, 1, 1]).p_value, 4)
+    0.0377
+    """
+    b, a = _pair(before, after)
+    res = stats.ttest_rel(a, b)
+    ci = res.confidence_interval(confidence)
+    return PairedT(
+        n=int(a.size),
+        mean_difference=float(np.mean(a - b)),
+        ci_low=float(ci.low),
+        ci_high=float(ci.high),
+        statistic=float(res.statistic),
+        df=int(res.df),
+        p_value=float(res.pvalue),
+        method="paired t-test, two-sided, scipy.stats.ttest_rel (R: t.test(after, before, paired = TRUE))",
+    )
+
+
+def wilcoxon_signed_rank(before, after) -> TestResult:
+    """Two-sided Wilcoxon signed-rank test of ``after - before``, exact wherever possible.
+
+    Notes
+    -----
+    Zero differences are dropped (Wilcoxon's convention, R's default). Without ties among
+    the remaining absolute differences the exact null distribution is used
+    (``scipy.stats.wilcoxon(method="exact")``; R: ``wilcox.test(after, before, paired = TRUE,
+    exact = TRUE)``). With ties the p-value is exact conditional on the tied ranks, by
+    enumerating every sign assignment (``method=PermutationMethod(n_resamples=inf)``; R:
+    ``coin::wilcoxsign_test(after ~ before, zero.method = "Wilcoxon", distribution = "exact")``).
+    """
+    b, a = _pair(before, after)
+    d = np.round(a - b, _NOISE_DECIMALS)
+    nonzero = d[d != 0]
+    if nonzero.size == 0:
+        raise ValueError("Wilcoxon signed-rank test: every paired difference is zero")
+    ties = np.unique(np.abs(nonzero)).size < nonzero.size
+    if ties:
+        method = stats.PermutationMethod(n_resamples=np.inf)
+        name = ("Wilcoxon signed-rank, two-sided, zeros dropped, exact conditional on ties "
+                "(all sign assignments), scipy.stats.wilcoxon(method=PermutationMethod()) "
+                "(R: coin::wilcoxsign_test(distribution = \"exact\"))")
+    else:
+        method = "exact"
+        name = ("Wilcoxon signed-rank, two-sided, zeros dropped, exact, scipy.stats.wilcoxon "
+                "(R: wilcox.test(paired = TRUE, exact = TRUE))")
+    res = stats.wilcoxon(nonzero, zero_method="wilcox", method=method)
+    return TestResult(int(nonzero.size), float(res.statistic), float(res.pvalue), name)
+
+
+def paired_permutation(before, after) -> TestResult:
+    """Exact two-sided paired permutation test of the mean difference ``after - before``.
+
+    Notes
+    -----
+    Every one of the 2**n sign assignments of the differences is enumerated
+    (``scipy.stats.permutation_test(permutation_type="samples", n_resamples=inf)``); the
+    p-value is twice the smaller one-sided tail, which for this symmetric null distribution
+    equals the proportion of assignments with ``|mean| >= |observed mean|``. R equivalent:
+    enumerate ``expand.grid(rep(list(c(-1, 1)), n))`` and count.
+    """
+    b, a = _pair(before, after)
+    res = stats.permutation_test(
+        (a, b),
+        lambda x, y, axis: np.mean(x - y, axis=axis),
+        permutation_type="samples",
+        n_resamples=np.inf,
+        vectorized=True,
+        alternative="two-sided",
+    )
+    return TestResult(
+        int(a.size),
+        float(res.statistic),
+        float(res.pvalue),
+        f"exact paired permutation test of the mean difference, two-sided, all {2 ** a.size} "
+        "sign assignments, scipy.stats.permutation_test",
+    )
+
+
+def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> Proportion:
+    """Proportion k/n with the exact Clopper-Pearson confidence interval.
+
+    Notes
+    -----
+    ``scipy.stats.binomtest(k, n).proportion_ci(method="exact")``; R: ``binom.test(k, n)$conf.int``.
+
+    Examples
+    --------
+    >>> p = clopper_pearson(6, 9)
+    >>> round(p.ci_low, 4), round(p.ci_high, 4)
+    (0.2993, 0.9251)
+    """
+    if not (isinstance(k, int) and isinstance(n, int)) or n < 1 or not 0 <= k <= n:
+        raise ValueError(f"Clopper-Pearson interval needs whole counts 0 <= k <= n, n >= 1; got k={k!r}, n={n!r}")
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="exact")
+    return Proportion(k, n, k / n, float(ci.low), float(ci.high),
+                      f"exact Clopper-Pearson {confidence:.0%} CI, scipy.stats.binomtest "
+                      "(R: binom.test(k, n)$conf.int)")
+
+
+def _finite(values, what: str) -> np.ndarray:
+    x = np.asarray(values, dtype=float)
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError(f"{what}: needs a non-empty one-dimensional sample")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{what}: the sample has missing or infinite values; choose the subset explicitly")
+    return x
+
+
+def _pair(before, after) -> tuple[np.ndarray, np.ndarray]:
+    b, a = _finite(before, "paired test"), _finite(after, "paired test")
+    if b.size != a.size:
+        raise ValueError(f"paired test: {b.size} values before but {a.size} after")
+    if b.size < 2:
+        raise ValueError("paired test: needs at least two pairs")
+    return b, a
