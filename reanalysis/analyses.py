@@ -152,8 +152,10 @@ def count(ctx: Context, params: dict) -> Recomputed:
 
 def percent(ctx: Context, params: dict) -> Recomputed:
     selected, rows, cond = _where(ctx, params)
-    return Recomputed(100 * len(selected) / len(rows), f"percentage {len(selected)}/{len(rows)} x 100 of rows of "
-                      f"{params['table']} ({_subset_label(params)}) where {cond}", len(rows))
+    ci = stats.clopper_pearson(len(selected), len(rows))
+    return Recomputed(100 * ci.estimate, f"percentage {ci.k}/{ci.n} x 100 of rows of {params['table']} "
+                      f"({_subset_label(params)}) where {cond}; {ci.method}: {100 * ci.ci_low:.1f}% to "
+                      f"{100 * ci.ci_high:.1f}%", ci.n)
 
 
 def _describe(name: str, attr: str, label: str) -> Analysis:

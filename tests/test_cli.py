@@ -1,0 +1,91 @@
+import filecmp
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def run(*args, root):
+    return subprocess.run([sys.executable, "-m", "reanalysis", "--root", str(root), *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def _outputs(root):
+    return sorted(p.relative_to(root) for d in ("results", "figures") for p in (root / d).rglob("*") if p.is_file())
+
+
+def test_check_exits_0_when_every_verdict_holds(project):
+    res = run("check", root=project)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "check: all 108 verdicts equal their audited verdicts" in res.stdout
+    assert not (project / "results").exists()  # check writes nothing
+
+
+def test_check_exits_1_and_names_the_changed_verdict(project):
+    path = project / "datasets" / "ohtomo2005" / "claims.toml"
+    path.write_text(path.read_text().replace('reported = "0.0091"', 'reported = "0.0097"'))
+    res = run("check", root=project)
+    assert res.returncode == 1
+    assert "CHANGED ohtomo2005/results-csa-cum-p: verdict discrepant, audited reproduced" in res.stdout
+
+
+@pytest.mark.parametrize("file, old, new, message", [
+    ("table3_clinical.csv", "52.8", "abc", "table3_clinical.csv, row 2, column 'weight_pre_kg': value 'abc' is not a number"),
+    ("table1_background.csv", ",height_sd_score", "", "column 'height_sd_score': column missing"),
+    ("claims.toml", 'analysis = "mean"', 'analysis = "meen"', "unknown analysis 'meen'"),
+    ("claims.toml", 'reported = "0.016"', 'reported = "0..016"', "malformed printed value '0..016'"),
+])
+def test_bad_input_gives_one_line_and_exit_2_and_writes_nothing(project, file, old, new, message):
+    path = project / "datasets" / "ohtomo2005" / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    for command in ("reproduce", "check"):
+        res = run(command, root=project)
+        assert res.returncode == 2
+        assert res.stderr.count("\n") == 1 and message in res.stderr and "Traceback" not in res.stderr
+        assert not (project / "results").exists() and not (project / "figures").exists()
+
+
+def test_reproduce_twice_gives_identical_bytes(project, tmp_path):
+    assert run("reproduce", root=project).returncode == 0
+    first = tmp_path / "first"
+    shutil.copytree(project / "results", first / "results")
+    shutil.copytree(project / "figures", first / "figures")
+    assert run("reproduce", root=project).returncode == 0
+    files = _outputs(project)
+    assert files == _outputs(first) and len(files) >= 11
+    match, mismatch, errors = filecmp.cmpfiles(project, first, [str(f) for f in files], shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_committed_outputs_are_what_the_code_produces(project):
+    """What a reader sees in the repository is what `make reproduce` writes."""
+    assert run("reproduce", root=project).returncode == 0
+    files = _outputs(project)
+    assert files == _outputs(ROOT)
+    match, mismatch, errors = filecmp.cmpfiles(project, ROOT, [str(f) for f in files], shallow=False)
+    assert mismatch == [] and errors == [], "run `make reproduce` and commit results/ and figures/"
+
+
+def test_list_names_every_claim(project):
+    res = run("list", root=project)
+    assert res.returncode == 0 and "ohtomo2005: 108 claims, 7 paired comparisons" in res.stdout
+
+
+def test_console_script_is_installed():
+    script = ROOT / ".venv" / "bin" / "reanalysis"
+    if not script.exists():
+        pytest.skip("not running from the project's virtual environment")
+    res = subprocess.run([str(script), "--root", str(ROOT), "list"], capture_output=True, text=True)
+    assert res.returncode == 0
+
+
+def test_check_does_not_import_matplotlib():
+    code = ("import sys; from reanalysis.cli import main; rc = main(['--root', %r, 'check']); "
+            "sys.exit(10 if 'matplotlib' in sys.modules else rc)") % str(ROOT)
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout[-500:]

@@ -1,0 +1,107 @@
+import json
+
+import pytest
+
+from reanalysis.datasets import load_dataset
+from reanalysis.errors import DataError
+
+
+def _edit_csv(folder, name, old, new, count=1):
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture
+def folder(project):
+    return project / "datasets" / "ohtomo2005"
+
+
+def test_loads_the_three_ohtomo_tables(folder):
+    d = load_dataset(folder)
+    assert list(d.tables) == ["table1", "table2", "table3"]
+    assert all(len(t.frame) == 9 for t in d.tables.values())
+    t3 = d.tables["table3"].frame
+    assert t3["weight_pre_kg"].isna().sum() == 2  # '-' for patients 5 and 7 is missing, not zero
+    assert d.tables["table2"].frame["psl_cum_pre_12m_mg_kg_day"].isna().sum() == 2
+
+
+@pytest.mark.parametrize("file, old, new, message", [
+    ("table3_clinical.csv", "52.8", "52,8", "12 cells, expected 12|13 cells, expected 12"),
+    ("table3_clinical.csv", "52.8", "5x.8", "row 2, column 'weight_pre_kg': value '5x.8' is not a number"),
+    ("table1_background.csv", ",98,", ",98.5,", "row 2, column 'csa_duration_months': value '98.5' is not an integer"),
+    ("table1_background.csv", "\n2,", "\n1,", "row 3, column 'patient': duplicate value 1"),
+    ("table1_background.csv", ",M,", ",X,", "row 2, column 'sex': value 'X' is not one of"),
+    ("table1_background.csv", "46.4", "4640", "row 2, column 'csa_trough_pre_mzr_ng_ml': value '4640' is above"),
+    ("table3_clinical.csv", "1,false", "1,no", "row 2, column 'mzr_failure': value 'no' is not a boolean"),
+    ("table1_background.csv", "12 years, 9 months\",153", "12 years, 9 months\",154", "row 2, column 'age_months': value 154"),
+    ("table1_background.csv", "12 years, 9 months", "12 years, 13 months", "months must be 0 to 11"),
+    ("table2_laboratory.csv", "1,3.13", "1,", "row 2, column 'csa_dose_pre_mg_kg_day': value '' is a missing-value code but the field is required"),
+    ("table1_background.csv", "gfr_schwartz_ml_min_173m2,", "", "column 'gfr_schwartz_ml_min_173m2': column missing"),
+    ("table1_background.csv", "csa_trough_pre_mzr_ng_ml\n", "csa_trough_pre_mzr_ng_ml,extra\n", "column 'extra': column not in the schema"),
+])
+def test_bad_cells_name_file_row_column_and_value(folder, file, old, new, message):
+    _edit_csv(folder, file, old, new)
+    with pytest.raises(DataError) as err:
+        load_dataset(folder)
+    assert file in str(err.value)
+    assert any(m in str(err.value) for m in message.split("|")), str(err.value)
+
+
+def test_semicolon_delimited_file_is_named(folder):
+    path = folder / "table3_clinical.csv"
+    path.write_text(path.read_text().replace(",", ";"))
+    with pytest.raises(DataError, match="must be comma-separated"):
+        load_dataset(folder)
+
+
+def test_empty_and_header_only_files(folder):
+    path = folder / "table3_clinical.csv"
+    header = path.read_text().splitlines()[0]
+    path.write_text("")
+    with pytest.raises(DataError, match="the file is empty"):
+        load_dataset(folder)
+    path.write_text(header + "\n")
+    with pytest.raises(DataError, match="header but no rows"):
+        load_dataset(folder)
+
+
+def test_non_utf8_file(folder):
+    path = folder / "table1_background.csv"
+    path.write_bytes(path.read_bytes().replace(b"M,", b"\xe9,", 1))
+    with pytest.raises(DataError, match="not UTF-8"):
+        load_dataset(folder)
+
+
+def test_missing_files(folder):
+    (folder / "table2_laboratory.csv").unlink()
+    with pytest.raises(DataError, match="table2_laboratory.csv: file not found"):
+        load_dataset(folder)
+    (folder / "datapackage.json").unlink()
+    with pytest.raises(DataError, match="datapackage.json: file not found"):
+        load_dataset(folder)
+
+
+@pytest.mark.parametrize("path", ["../ohtomo2005/table1_background.csv", "/etc/passwd"])
+def test_paths_may_not_leave_the_paper_folder(folder, path):
+    meta = json.loads((folder / "datapackage.json").read_text())
+    meta["resources"][0]["path"] = path
+    (folder / "datapackage.json").write_text(json.dumps(meta))
+    with pytest.raises(DataError, match="leaves the paper folder"):
+        load_dataset(folder)
+
+
+def test_invalid_json_names_line(folder):
+    (folder / "datapackage.json").write_text('{"resources": [\n,]}')
+    with pytest.raises(DataError, match="line 2, column 1: invalid JSON"):
+        load_dataset(folder)
+
+
+def test_every_field_declares_type_unit_or_meaning(folder):
+    meta = json.loads((folder / "datapackage.json").read_text())
+    assert meta["doi"] == "10.1007/s00467-005-2025-3"
+    for res in meta["resources"]:
+        assert res["source_location"].startswith("Table ")
+        for f in res["schema"]["fields"]:
+            assert f["type"] in ("integer", "number", "boolean", "string") and f["title"]

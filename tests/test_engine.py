@@ -1,0 +1,118 @@
+import pytest
+
+from reanalysis.claims import load_claims
+from reanalysis.engine import evaluate_all, evaluate_paper
+from reanalysis.errors import ClaimError
+from tests.conftest import DATASETS
+
+CLAIMS = load_claims(DATASETS / "ohtomo2005" / "claims.toml").claims
+
+
+@pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: c.id)
+def test_audited_verdict_holds(ohtomo, claim):
+    """One test per published number: a change that flips any verdict fails here."""
+    verdict = {v.claim_id: v for v in ohtomo.verdicts}[claim.id]
+    assert verdict.verdict == claim.expected
+    if verdict.verdict in ("reproduced", "consistent"):
+        assert verdict.recomputed is not None and verdict.method
+    if verdict.verdict == "discrepant":
+        assert verdict.diagnosis
+    if verdict.verdict == "not_recomputable":
+        assert verdict.recomputed is None and verdict.diagnosis
+
+
+def _verdict(ohtomo, cid):
+    return next(v for v in ohtomo.verdicts if v.claim_id == cid)
+
+
+@pytest.mark.parametrize("cid, kind", [
+    ("results-psl-cum-pre-mean", "transposition"),
+    ("table1-age-mean", "double_rounding"),
+    ("results-csa-duration-min", "other_row_value"),
+    ("abstract-weaned-count", "alternative"),
+    ("table1-csa-duration-p9", "infeasible"),
+    ("table1-age-sd", "truncation"),
+    ("methods-age-max", "truncation"),
+])
+def test_engine_proposes_the_diagnosis(ohtomo, cid, kind):
+    assert kind in {p.kind for p in _verdict(ohtomo, cid).proposals}
+
+
+def test_reproduced_values_sit_inside_the_printed_interval(ohtomo):
+    from reanalysis.rounding import parse
+    for v in ohtomo.verdicts:
+        if v.verdict == "reproduced" and v.rule != "bound":
+            printed = parse(v.reported)
+            assert printed.interval(v.rule).contains(v.recomputed), v.claim_id
+
+
+def test_the_paper_p_values_are_reproduced_by_the_paired_t_test(ohtomo):
+    assert _verdict(ohtomo, "results-relapse-p").recomputed == pytest.approx(0.0158006, abs=5e-8)
+    assert _verdict(ohtomo, "results-csa-cum-p").recomputed == pytest.approx(0.0091048, abs=5e-8)
+    assert _verdict(ohtomo, "results-psl-cum-p").recomputed == pytest.approx(0.1184580, abs=5e-8)
+
+
+def test_decision_error_only_where_significance_flips(ohtomo):
+    flagged = {v.claim_id for v in ohtomo.verdicts if v.decision_error}
+    assert flagged == {"abstract-steroid-sparing-significant"}
+
+
+def test_truncation_is_named_in_the_method(ohtomo):
+    v = _verdict(ohtomo, "table1-onset-sd")
+    assert v.verdict == "reproduced" and v.rule == "truncate" and "truncation" in v.method
+
+
+def test_assumption_caps_the_verdict_at_consistent(ohtomo):
+    v = _verdict(ohtomo, "results-normal-ccr-count")
+    assert v.verdict == "consistent" and "assumes" in v.method and v.recomputed == 7
+
+
+def test_sensitivity_conclusions(ohtomo):
+    by_id = {c.data.comparison.id: c for c in ohtomo.comparisons}
+    assert by_id["relapses"].data.keys == tuple(range(1, 10))
+    assert by_id["csa-cumulative"].data.keys == (1, 2, 3, 4, 6, 8, 9)
+    assert "survives" in by_id["relapses"].conclusion and by_id["relapses"].wilcoxon.p_value < 0.05
+    assert by_id["psl-cumulative"].t.p_value > 0.05 and by_id["psl-cumulative"].permutation.p_value > 0.05
+
+
+def _edit(project, old, new):
+    path = project / "datasets" / "ohtomo2005" / "claims.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return project / "datasets" / "ohtomo2005"
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('analysis = "mean"', 'analysis = "median_of_means"', "unknown analysis 'median_of_means'"),
+    ('"mzr_dose_mg_kg_day" }', '"mzr_dose_mg_per_day" }', "table 'table2' has no column 'mzr_dose_mg_per_day'"),
+    ('{ table = "table2", column = "mzr_dose_mg_kg_day" }', '{ table = "table9", column = "x" }', "unknown table 'table9'"),
+    ('subset = "completers" }', 'subset = "responders" }', "unknown subset 'responders'"),
+    ('params = { comparison = "relapses" }', 'params = { comparison = "height" }', "unknown comparison 'height'"),
+    ('params = { table = "table1" }', 'params = { table = "table1", colour = "red" }', "does not take parameter 'colour'"),
+    ('id = "ohtomo2005"', 'id = "ohtomo2006"', "differs from its folder name"),
+])
+def test_bad_references_in_claims_are_claim_errors(project, old, new, message):
+    with pytest.raises(ClaimError, match=message):
+        evaluate_paper(_edit(project, old, new))
+
+
+def test_a_subset_with_missing_cells_is_an_error_not_a_silent_drop(project):
+    folder = _edit(project, 'params = { table = "table3", column = "weight_pre_kg", subset = "completers" }',
+                   'params = { table = "table3", column = "weight_pre_kg" }')
+    with pytest.raises(ClaimError, match="has missing cells"):
+        evaluate_paper(folder)
+
+
+def test_changed_data_changes_the_verdict(project):
+    """A transcription slip is caught: patient 2's 41 months of CsA typed as 46 changes the mean."""
+    path = project / "datasets" / "ohtomo2005" / "table1_background.csv"
+    path.write_text(path.read_text().replace(",41,", ",46,"))
+    result = evaluate_paper(project / "datasets" / "ohtomo2005")
+    changed = {v.claim_id for v in result.verdicts if v.verdict != v.expected}
+    assert {"results-csa-duration-min", "results-csa-duration-mean"} <= changed
+
+
+def test_evaluate_all_needs_paper_folders(tmp_path):
+    with pytest.raises(ClaimError, match="no paper folders"):
+        evaluate_all(tmp_path)

@@ -1,0 +1,38 @@
+import numpy as np
+import pytest
+
+from reanalysis import figures
+
+
+@pytest.fixture(scope="module")
+def drawn(ohtomo):
+    return {c.data.comparison.id: (c, figures.paired_figure(c)) for c in ohtomo.comparisons}
+
+
+def test_each_figure_plots_the_dataset_values(ohtomo, drawn):
+    """The lines drawn are the dataset's before/after cells, patient by patient."""
+    tables = ohtomo.dataset.tables
+    for cid, (result, fig) in drawn.items():
+        c = result.data.comparison
+        frame = tables[c.table].frame.set_index("patient")
+        lines = fig.axes[0].lines
+        assert len(lines) == len(result.data.keys)
+        for key, line in zip(result.data.keys, lines):
+            assert list(line.get_xdata()) == [0, 1]
+            assert list(line.get_ydata()) == [frame.loc[key, c.before], frame.loc[key, c.after]]
+
+
+def test_mean_change_and_ci_are_drawn(drawn):
+    result, fig = drawn["relapses"]
+    marker = fig.axes[1].lines[0]
+    assert np.allclose(marker.get_ydata(), [result.t.mean_difference])
+    text = fig.texts[0].get_text()
+    assert "p = 0.0158006" in text and "Wilcoxon" in text and "permutation" in text
+
+
+def test_svg_is_deterministic_and_keeps_text_as_text(drawn):
+    result, _ = drawn["relapses"]
+    first = figures.to_svg(figures.paired_figure(result))
+    second = figures.to_svg(figures.paired_figure(result))
+    assert first == second
+    assert "<dc:date>" not in first and "<text" in first and "before MZR" in first

@@ -1,0 +1,48 @@
+import csv
+import io
+
+from reanalysis.results import CLAIM_COLUMNS, claims_csv, comparisons_csv, mismatches, scorecard, write_files
+
+CONTRACT = ("paper", "claim_id", "location", "quote", "reported", "recomputed", "verdict", "method", "decision_error",
+            "diagnosis")
+
+
+def test_claims_csv_starts_with_the_contract_columns(ohtomo):
+    rows = list(csv.reader(io.StringIO(claims_csv([ohtomo]))))
+    assert tuple(rows[0][:len(CONTRACT)]) == CONTRACT and tuple(rows[0]) == CLAIM_COLUMNS
+    assert len(rows) - 1 == len(ohtomo.verdicts)
+
+
+def test_claims_csv_keeps_printed_text_and_explains_every_non_reproduced_row(ohtomo):
+    rows = list(csv.DictReader(io.StringIO(claims_csv([ohtomo]))))
+    by_id = {r["claim_id"]: r for r in rows}
+    assert by_id["results-csa-dose-max"]["reported"] == "5.30"
+    assert by_id["table1-age-mean"]["reported"] == "17 years, 9 months"
+    assert by_id["abstract-weaned-count"]["reported"] == "Seven"
+    assert by_id["results-relapse-p"]["recomputed"] == "0.0158006"
+    for r in rows:
+        assert r["paper"] == "ohtomo2005" and r["decision_error"] in ("true", "false")
+        if r["verdict"] in ("discrepant", "not_recomputable"):
+            assert r["diagnosis"], r["claim_id"]
+        assert (r["recomputed"] == "") == (r["verdict"] == "not_recomputable")
+
+
+def test_comparisons_csv_has_every_paired_test(ohtomo):
+    rows = list(csv.DictReader(io.StringIO(comparisons_csv([ohtomo]))))
+    assert [r["comparison"] for r in rows] == ["relapses", "csa-cumulative", "psl-cumulative", "weight", "upcr", "sbp", "dbp"]
+    assert rows[0]["n"] == "9" and rows[0]["df"] == "8" and rows[0]["p_t"] == "0.0158006"
+
+
+def test_scorecard_counts_every_claim(ohtomo):
+    card = scorecard(ohtomo)
+    assert sum(card[v] for v in ("reproduced", "consistent", "discrepant", "not_recomputable")) == len(ohtomo.verdicts)
+    assert card["decision_errors"] == 1
+    assert mismatches([ohtomo]) == []
+
+
+def test_write_files_replaces_whole_files_and_leaves_no_temporaries(tmp_path):
+    target = tmp_path / "results" / "claims.csv"
+    write_files({target: "a\n"})
+    write_files({target: "b\n"})
+    assert target.read_text() == "b\n"
+    assert [p.name for p in target.parent.iterdir()] == ["claims.csv"]

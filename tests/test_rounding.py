@@ -1,0 +1,99 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reanalysis import rounding
+
+
+@pytest.mark.parametrize("text, rule, expected", [
+    ("0.016", "half_up", "[0.0155, 0.0165)"),
+    ("0.016", "half_even", "[0.0155, 0.0165]"),
+    ("0.017", "half_even", "(0.0165, 0.0175)"),
+    ("0.016", "truncate", "[0.016, 0.017)"),
+    ("−2.46", "half_up", "(-2.465, -2.455]"),
+    ("-2.46", "truncate", "(-2.47, -2.46]"),
+    ("3.20", "half_up", "[3.195, 3.205)"),
+    ("0", "half_up", "(-0.5, 0.5)"),
+    ("17 years, 9 months", "half_up", "[212.5, 213.5)"),
+    ("17 years, 9 months", "truncate", "[213, 214)"),
+    ("1 year, 11 months", "truncate", "[23, 24)"),
+    ("Seven", "half_up", "[6.5, 7.5)"),
+    ("<0.05", "bound", "(-inf, 0.05)"),
+    ("≤0.05", "bound", "(-inf, 0.05]"),
+    (">=0.05", "bound", "[0.05, inf)"),
+])
+def test_interval_of_printed_text(text, rule, expected):
+    assert str(rounding.parse(text).interval(rule)) == expected
+
+
+def test_trailing_zeros_set_the_precision():
+    assert rounding.parse("5.30").unit == Decimal("0.01")
+    assert rounding.parse("5.3").unit == Decimal("0.1")
+    assert rounding.parse("117.0").places == 1
+
+
+@pytest.mark.parametrize("text", ["0..016", "p<", "12 years, 13 months", "", " 0.1", "1e-3", "0.1.2", "seventy",
+                                  "17 years 9 months", "<", "--1"])
+def test_malformed_printed_values_are_rejected(text):
+    with pytest.raises(ValueError, match="malformed printed value"):
+        rounding.parse(text)
+
+
+def test_match_prefers_plain_rounding_and_names_truncation():
+    assert rounding.parse("0.016").match(0.0158) == "half_up"
+    assert rounding.parse("2 years, 4 months").match(28.94) == "truncate"
+    assert rounding.parse("17 years, 9 months").match(214.11) is None
+    assert rounding.parse("<0.05").match(0.049) == "bound"
+    assert rounding.parse("<0.05").match(0.05) is None
+
+
+def test_boundaries_are_exact_not_tolerant():
+    p = rounding.parse("0.016")
+    # The float nearest 0.0155 lies a hair below it, so it is (correctly) outside [0.0155, 0.0165).
+    assert Decimal(0.0155) < Decimal("0.0155") and p.match(0.0155) is None
+    assert p.match(0.01550000001) == "half_up"
+    assert not p.interval("half_up").contains(0.0165000001)
+    assert p.interval("half_up").contains(0.01649999999)
+
+
+def test_bound_has_no_rounding_rule():
+    with pytest.raises(ValueError):
+        rounding.parse("<0.05").interval("half_up")
+
+
+def test_unknown_rule_is_rejected():
+    with pytest.raises(ValueError, match="unknown rounding rule"):
+        rounding.parse("1.0").interval("ceiling")
+
+
+printed_numbers = st.builds(
+    lambda n, places, neg: ("-" if neg else "") + (f"{n / 10 ** places:.{places}f}" if places else str(n)),
+    st.integers(0, 10 ** 6), st.integers(0, 4), st.booleans())
+
+
+@given(printed_numbers, st.sampled_from(rounding.RULES), st.floats(-2000, 2000, allow_nan=False))
+def test_value_is_inside_interval_iff_it_prints_back_to_the_text(text, rule, x):
+    """Every value inside a printed string's interval rounds back to that string under the
+    rule, and none outside does (the interval and the formatter are inverse)."""
+    p = rounding.parse(text)
+    printed_back = p.format(x, rule)
+    same = rounding.parse(printed_back).value == p.value
+    assert p.interval(rule).contains(x) == same
+
+
+@given(printed_numbers, st.sampled_from(rounding.RULES), st.floats(0, 1, exclude_max=True))
+def test_values_drawn_inside_the_interval_print_back(text, rule, frac):
+    p = rounding.parse(text)
+    iv = p.interval(rule)
+    x = float(iv.low + (iv.high - iv.low) * Decimal(frac))
+    if iv.contains(x):
+        assert rounding.parse(p.format(x, rule)).value == p.value
+
+
+@given(st.integers(0, 99), st.integers(0, 11), st.floats(0, 1200, allow_nan=False))
+def test_ages_print_back_in_years_and_months(years, months, x):
+    p = rounding.parse(f"{years} years, {months} months")
+    for rule in rounding.RULES:
+        assert p.interval(rule).contains(x) == (rounding.parse(p.format(x, rule)).value == p.value)
