@@ -193,4 +193,5 @@ def _verdict(paper: PaperClaims, claim: Claim, rec, verdict: str, method: str, r
 
 def _sentence(text: str) -> str:
     text = text.strip()
+    text = text[0].upper() + text[1:]
     return text if text.endswith(".") else text + "."
