@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Callable
 
 import numpy as np
@@ -208,6 +210,85 @@ def cell_at_most(ctx: Context, params: dict) -> Recomputed:
                       summary_level=True, upper_bound=True)
 
 
+def _cell(ctx: Context, table: str, key, column: str) -> float:
+    t = ctx.table(table)
+    if len(t.primary_key) != 1:
+        ctx.fail(f"table {table!r} needs a one-field primary key to find row {key!r}")
+    name = t.primary_key[0]
+    row = t.frame[t.frame[name] == key]
+    if len(row) != 1:
+        ctx.fail(f"table {table!r} has no row with {name} = {key!r}")
+    value = row[ctx.column_name(table, column)].iloc[0]
+    if value is None or value != value:
+        ctx.fail(f"cell {table}.{column} of row {key!r} is missing")
+    return float(value)
+
+
+def cell(ctx: Context, params: dict) -> Recomputed:
+    """The same count printed elsewhere: one cell, transcribed from a different sentence than the claim."""
+    value = _cell(ctx, params["table"], params["row"], params["column"])
+    return Recomputed(value, f"{params['table']}.{params['column']} of row {params['row']!r}", 1)
+
+
+def row_sum(ctx: Context, params: dict) -> Recomputed:
+    rows = _key_list(ctx, params, "rows")
+    values = [_cell(ctx, params["table"], k, params["column"]) for k in rows]
+    return Recomputed(sum(values), f"sum of {params['table']}.{params['column']} over rows "
+                      + " + ".join(f"{k!r} ({fmt_count(v)})" for k, v in zip(rows, values)), len(rows))
+
+
+def row_difference(ctx: Context, params: dict) -> Recomputed:
+    minus = _key_list(ctx, params, "minus")
+    total = _cell(ctx, params["table"], params["row"], params["column"])
+    values = [_cell(ctx, params["table"], k, params["column"]) for k in minus]
+    return Recomputed(total - sum(values), f"{params['table']}.{params['column']} of row {params['row']!r} "
+                      f"({fmt_count(total)}) minus " + " + ".join(f"{k!r} ({fmt_count(v)})" for k, v in zip(minus, values)),
+                      1 + len(minus))
+
+
+def at_most_cell(ctx: Context, params: dict) -> Recomputed:
+    """A subset cannot exceed its set: the printed count must be at most another cell."""
+    value = _cell(ctx, params["table"], params["row"], params["column"])
+    return Recomputed(value, f"upper bound {params['table']}.{params['column']} of row {params['row']!r} "
+                      f"({params['why']})", 1, summary_level=True, upper_bound=True)
+
+
+def grim_mean(ctx: Context, params: dict) -> Recomputed:
+    n_value = _cell(ctx, params["table"], params["row"], params["column"])
+    if not float(n_value).is_integer():
+        ctx.fail(f"GRIM needs a whole n; {params['table']}.{params['column']} of row {params['row']!r} is {n_value}")
+    n = int(n_value)
+    try:
+        step = Decimal(params["granularity"])
+    except (InvalidOperation, TypeError):
+        ctx.fail(f"granularity must be a decimal string such as \"1\" or \"0.01\", got {params['granularity']!r}")
+    printed = ctx.printed(ctx.claim_id)
+    mean = stats.grim(printed, n, step)
+    places = printed.places
+    informative = n * 10 ** (-places) < step
+    method = (f"GRIM: means of n = {n} values in steps of {step} are multiples of {step}/{n}; "
+              + ("" if informative else f"uninformative, every mean to {places} decimals is attainable with "
+                 f"n >= {(step * 10 ** places).normalize():f}; "))
+    if mean is None:
+        grid = Fraction(step) / n
+        nearest = round(Fraction(printed.value) / grid) * grid
+        return Recomputed(float(nearest), method + f"no attainable mean rounds to {printed.text}; nearest "
+                          f"{nearest.numerator}/{nearest.denominator}", n, summary_level=True)
+    return Recomputed(float(mean), method + f"attainable mean {mean.numerator}/{mean.denominator}", n,
+                      summary_level=True)
+
+
+def _key_list(ctx: Context, params: dict, name: str) -> list:
+    keys = params[name]
+    if not isinstance(keys, list) or not keys:
+        ctx.fail(f"{name!r} must be a non-empty list of row keys")
+    return keys
+
+
+def fmt_count(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(x)
+
+
 ANALYSES = {
     "count": Analysis(count, ("table",), ("subset", "where")),
     "percent": Analysis(percent, ("table",), ("subset", "where")),
@@ -218,6 +299,11 @@ ANALYSES = {
     "paired_t_p": Analysis(paired_t_p, ("comparison",)),
     "remainder": Analysis(remainder, ("table", "minus"), ("subset",)),
     "cell_at_most": Analysis(cell_at_most, ("table", "row", "bound")),
+    "cell": Analysis(cell, ("table", "row", "column")),
+    "row_sum": Analysis(row_sum, ("table", "rows", "column")),
+    "row_difference": Analysis(row_difference, ("table", "row", "minus", "column")),
+    "at_most_cell": Analysis(at_most_cell, ("table", "row", "column", "why")),
+    "grim_mean": Analysis(grim_mean, ("table", "row", "column", "granularity")),
     "not_recomputable": Analysis(None, ()),
 }
 

@@ -20,7 +20,7 @@ from reanalysis.errors import ClaimError, locate
 VERDICTS = ("reproduced", "consistent", "discrepant", "not_recomputable")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _CLAIM_KEYS = {"id", "location", "quote", "reported", "analysis", "expected", "note", "reads_as",
-               "assumption", "alternatives", "params"}
+               "assumption", "alternatives", "params", "same_as"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,19 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class ProportionSpec:
+    """A printed count over its denominator, to show with exact CIs; with ``itt_row`` and
+    ``withdrawn_row`` also as intention-to-treat and best case (withdrawals as failures / successes)."""
+
+    id: str
+    label: str
+    table: str
+    row: str
+    itt_row: str | None = None
+    withdrawn_row: str | None = None
+
+
+@dataclass(frozen=True)
 class Alternative:
     """Another computation a reader could suspect behind a printed number (used for diagnosis)."""
 
@@ -68,6 +81,9 @@ class Claim:
         For a verbal report ("not statistically changed"), the bound it states (``">=0.05"``).
     assumption : str or None
         An assumption the recomputation rests on; a claim with one can be at best ``consistent``.
+    same_as : str or None
+        The id of a claim that states the same number elsewhere (a second language, the abstract);
+        the two printed values must agree.
     """
 
     id: str
@@ -81,6 +97,7 @@ class Claim:
     reads_as: str | None = None
     assumption: str | None = None
     alternatives: tuple[Alternative, ...] = ()
+    same_as: str | None = None
     printed: rounding.Printed = field(default=None, compare=False, repr=False)
 
 
@@ -95,6 +112,7 @@ class PaperClaims:
     report_notes: tuple
     subsets: dict
     comparisons: dict
+    proportions: tuple
     claims: tuple[Claim, ...]
 
 
@@ -138,13 +156,23 @@ def load_claims(path: Path) -> PaperClaims:
             raise ClaimError(f"{locate(path, claim=cid)}: unknown subset {c['subset']!r}")
         comparisons[_unique(path, comparisons, cid, "comparison")] = Comparison(
             cid, c["label"], c["table"], c["before"], c["after"], c["unit"], c.get("subset"))
+    proportions, seen = [], set()
+    for p in doc.get("proportion", []):
+        pid = _id(path, p, "proportion")
+        _require(path, p, ("label", "table", "row"), pid)
+        _unique(path, dict.fromkeys(seen), pid, "proportion")
+        seen.add(pid)
+        proportions.append(ProportionSpec(pid, p["label"], p["table"], p["row"], p.get("itt_row"), p.get("withdrawn_row")))
     claims, seen = [], set()
     for entry in doc.get("claim", []):
         claims.append(_claim(path, entry, seen))
     if not claims:
         raise ClaimError(f"{path}: no [[claim]] entries")
+    for c in claims:
+        if c.same_as is not None and c.same_as not in seen:
+            raise ClaimError(f"{locate(path, claim=c.id)}: same_as names unknown claim {c.same_as!r}")
     return PaperClaims(paper["id"], path, paper.get("source", ""), alpha, tuple(notes), subsets, comparisons,
-                       tuple(claims))
+                       tuple(proportions), tuple(claims))
 
 
 def _claim(path: Path, entry: dict, seen: set) -> Claim:
@@ -177,7 +205,7 @@ def _claim(path: Path, entry: dict, seen: set) -> Claim:
         raise ClaimError(f"{locate(path, claim=cid)}: 'params' must be a table")
     return Claim(cid, entry["location"], entry["quote"], entry["reported"], entry["analysis"], dict(params),
                  entry["expected"], entry.get("note", ""), entry.get("reads_as"), entry.get("assumption"),
-                 tuple(alternatives), printed)
+                 tuple(alternatives), entry.get("same_as"), printed)
 
 
 def _id(path: Path, entry, kind: str) -> str:

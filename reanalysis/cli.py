@@ -14,7 +14,7 @@ from pathlib import Path
 from reanalysis.claims import VERDICTS
 from reanalysis.engine import evaluate_all
 from reanalysis.errors import ReanalysisError
-from reanalysis.results import claims_csv, comparisons_csv, mismatches, scorecard, write_files
+from reanalysis.results import claims_csv, comparisons_csv, mismatches, proportions_csv, scorecard, write_files
 
 
 def main(argv=None) -> int:
@@ -47,12 +47,16 @@ def _outputs(papers, root: Path, full: bool) -> dict:
     for p in papers:
         for c in p.comparisons:
             svgs[report.figure_name(p.paper, c.data.comparison.id)] = figures.to_svg(figures.paired_figure(c))
+        if p.proportions:
+            svgs[report.figure_name(p.paper, "proportions")] = figures.to_svg(
+                figures.proportions_figure(p.proportions, f"{p.paper}: proportions with exact 95% CIs"))
     files = {root / name: text for name, text in svgs.items()}
     files[root / "results" / "report.md"] = report.markdown(papers)
     files[root / "results" / "report.html"] = report.html_page(papers, svgs)
     if full:
         files[root / "results" / "claims.csv"] = claims_csv(papers)
         files[root / "results" / "comparisons.csv"] = comparisons_csv(papers)
+        files[root / "results" / "proportions.csv"] = proportions_csv(papers)
     return files
 
 

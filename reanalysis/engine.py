@@ -5,7 +5,7 @@ It is the only module that knows all three. It computes and judges; it writes no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reanalysis import diagnosis, stats
@@ -63,6 +63,17 @@ class ComparisonResult:
 
 
 @dataclass(frozen=True)
+class ProportionRow:
+    """One proportion with its exact (Clopper-Pearson) and Wilson 95% CIs, on a named basis."""
+
+    spec_id: str
+    label: str
+    basis: str
+    exact: stats.Proportion
+    wilson: stats.Proportion
+
+
+@dataclass(frozen=True)
 class PaperResult:
     """Everything computed for one paper."""
 
@@ -71,6 +82,7 @@ class PaperResult:
     claims: PaperClaims
     verdicts: tuple
     comparisons: tuple
+    proportions: tuple = ()
 
 
 def evaluate_paper(folder: Path) -> PaperResult:
@@ -93,7 +105,8 @@ def evaluate_paper(folder: Path) -> PaperResult:
                 ctx.fail(f"unknown analysis {name!r}; known: {', '.join(sorted(ANALYSES))}")
     verdicts = tuple(_judge(claim, Context(dataset, paper, claim.id), paper) for claim in paper.claims)
     comparisons = tuple(_compare(Context(dataset, paper, cid), cid, paper.alpha) for cid in paper.comparisons)
-    return PaperResult(paper.paper, dataset, paper, verdicts, comparisons)
+    proportions = tuple(row for spec in paper.proportions for row in _proportions(Context(dataset, paper, spec.id), spec))
+    return PaperResult(paper.paper, dataset, paper, verdicts, comparisons, proportions)
 
 
 def evaluate_all(datasets_root: Path) -> tuple:
@@ -116,7 +129,45 @@ def _compare(ctx: Context, comparison_id: str, alpha: float) -> ComparisonResult
     )
 
 
+def _proportions(ctx: Context, spec) -> list:
+    """The reported proportion and, where withdrawals are known, its ITT and best-case versions."""
+    def counts(row):
+        return _whole(ctx, spec.table, row, "events"), _whole(ctx, spec.table, row, "denominator")
+
+    k, n = counts(spec.row)
+    rows = [(f"as reported ({k}/{n})", k, n)]
+    if spec.itt_row is not None:
+        total = _whole(ctx, spec.table, spec.itt_row, "events")
+        withdrawn = _whole(ctx, spec.table, spec.withdrawn_row, "events") if spec.withdrawn_row else total - n
+        if n + withdrawn != total:
+            ctx.fail(f"proportion {spec.id!r}: {n} analysed + {withdrawn} withdrawn != {total} enrolled")
+        rows.append((f"ITT, withdrawals as failures ({k}/{total})", k, total))
+        rows.append((f"best case, withdrawals as successes ({k + withdrawn}/{total})", k + withdrawn, total))
+    return [ProportionRow(spec.id, spec.label, basis, stats.clopper_pearson(a, b), stats.wilson(a, b))
+            for basis, a, b in rows]
+
+
+def _whole(ctx: Context, table: str, row: str, column: str) -> int:
+    value = recompute(ctx, "cell", {"table": table, "row": row, "column": column}).value
+    if not value.is_integer():
+        ctx.fail(f"{table}.{column} of row {row!r} is {value}, not a whole count")
+    return int(value)
+
+
 def _judge(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
+    verdict = _judge_value(claim, ctx, paper)
+    if claim.same_as is None:
+        return verdict
+    twin = next(c for c in paper.claims if c.id == claim.same_as)
+    if twin.printed.value == claim.printed.value and twin.printed.kind == claim.printed.kind:
+        return verdict
+    clash = diagnosis.Proposal("contradiction", f"the same number is printed as {twin.reported} in {twin.location} "
+                               f"({twin.id})")
+    return replace(verdict, verdict="discrepant", proposals=(clash,) + verdict.proposals,
+                   diagnosis=_sentence(clash.text) + (" " + verdict.diagnosis if verdict.diagnosis else ""))
+
+
+def _judge_value(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
     printed = claim.printed
     rec = recompute(ctx, claim.analysis, claim.params)
     if rec is None:

@@ -70,3 +70,41 @@ def _rc():
     import matplotlib
 
     return matplotlib.rc_context(_RC)
+
+
+def proportions_figure(rows, title: str):
+    """Proportions with exact Clopper-Pearson 95% CIs, one row each (reported, ITT, best case).
+
+    Parameters
+    ----------
+    rows : sequence of reanalysis.engine.ProportionRow
+    title : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Axis 0 holds, per row from the top, one Line2D for the CI (x = [low, high] in %) and
+        one for the point estimate (x = [100 k / n]).
+    """
+    from matplotlib.figure import Figure
+
+    with _rc():
+        fig = Figure(figsize=(6.4, 0.9 + 0.45 * len(rows)))
+        ax = fig.subplots()
+        for i, row in enumerate(rows):
+            y = len(rows) - 1 - i
+            p = row.exact
+            colour = "black" if row.basis.startswith("as reported") else "0.5"
+            ax.plot([100 * p.ci_low, 100 * p.ci_high], [y, y], color=colour, linewidth=1.5)
+            ax.plot([100 * p.estimate], [y], marker="s", color=colour, linestyle="none")
+            ax.annotate(f"{p.k}/{p.n} = {100 * p.estimate:.1f}% ({100 * p.ci_low:.1f} to {100 * p.ci_high:.1f})",
+                        (100, y), xytext=(6, 0), textcoords="offset points", va="center", fontsize=7,
+                        annotation_clip=False)
+        ax.set_yticks(range(len(rows)), [f"{r.label}\n{r.basis}" for r in reversed(rows)], fontsize=7)
+        ax.set_xlim(0, 100)
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+        ax.set_xlabel("% of patients, exact Clopper-Pearson 95% CI")
+        ax.set_title(title, fontsize=9, loc="left")
+        fig.subplots_adjust(left=0.42, right=0.72, top=1 - 0.35 / fig.get_figheight(),
+                            bottom=0.55 / fig.get_figheight())
+    return fig

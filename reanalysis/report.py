@@ -42,9 +42,19 @@ def markdown(papers) -> str:
                 flag = " **decision error**" if v.decision_error else ""
                 out.append(f"- **{v.claim_id}** ({v.location}): printed `{v.reported}`, recomputed "
                            f"`{_num(v.recomputed)}`.{flag} {v.diagnosis} Quote: \u201c{v.quote}\u201d")
-        out += ["", "### Sensitivity reanalysis of the paired tests", "",
-                "| comparison | n | mean change (95% CI) | paired t p | Wilcoxon p | permutation p | conclusion |",
-                "|---|---:|---|---:|---:|---:|---|"]
+        if p.proportions:
+            out += ["", "### Proportions with exact 95% CIs", "",
+                    "| proportion | basis | k/n | % | exact (Clopper-Pearson) 95% CI | Wilson 95% CI |",
+                    "|---|---|---:|---:|---|---|"]
+            for r in p.proportions:
+                out.append(f"| {r.label} | {r.basis} | {r.exact.k}/{r.exact.n} | {_pct(r.exact.estimate)} | "
+                           f"{_pct(r.exact.ci_low)} to {_pct(r.exact.ci_high)} | {_pct(r.wilson.ci_low)} to "
+                           f"{_pct(r.wilson.ci_high)} |")
+            out += [""] + [f"- {line}" for line in itt_summary(p.proportions)]
+        if p.comparisons:
+            out += ["", "### Sensitivity reanalysis of the paired tests", "",
+                    "| comparison | n | mean change (95% CI) | paired t p | Wilcoxon p | permutation p | conclusion |",
+                    "|---|---:|---|---:|---:|---:|---|"]
         for c in p.comparisons:
             out.append(f"| {c.data.comparison.label} | {c.t.n} | {fmt(c.t.mean_difference)} ({fmt(c.t.ci_low)} to "
                        f"{fmt(c.t.ci_high)}) | {fmt(c.t.p_value)} | {fmt(c.wilcoxon.p_value)} | "
@@ -57,6 +67,8 @@ def markdown(papers) -> str:
             out.append(f"- {note}")
         for c in p.comparisons:
             out.append(f"- [{c.data.comparison.label}](../{figure_name(p.paper, c.data.comparison.id)})")
+        if p.proportions:
+            out.append(f"- [Proportions with exact 95% CIs](../{figure_name(p.paper, 'proportions')})")
         out += ["", "### Every claim", "", "| claim | location | printed | recomputed | verdict | method | diagnosis |",
                 "|---|---|---|---|---|---|---|"]
         for v in _sorted(p.verdicts):
@@ -87,16 +99,27 @@ def html_page(papers, svgs: dict) -> str:
                 body.append(f"<li><b>{e(v.claim_id)}</b> ({e(v.location)}): printed <code>{e(v.reported)}</code>, "
                             f"recomputed <code>{e(_num(v.recomputed))}</code>.{flag} {e(v.diagnosis)} "
                             f"<q>{e(v.quote)}</q></li>")
-        body += ["</ul><h3>Sensitivity reanalysis of the paired tests</h3>",
-                 "<table><tr><th>comparison</th><th>n</th><th>mean change (95% CI)</th><th>paired t p</th>"
-                 "<th>Wilcoxon p</th><th>permutation p</th><th>conclusion</th></tr>"]
+        body.append("</ul>")
+        if p.proportions:
+            body += ["<h3>Proportions with exact 95% CIs</h3>", "<table><tr><th>proportion</th><th>basis</th>"
+                     "<th>k/n</th><th>%</th><th>exact (Clopper-Pearson) 95% CI</th><th>Wilson 95% CI</th></tr>"]
+            for r in p.proportions:
+                body.append(f"<tr><td>{e(r.label)}</td><td>{e(r.basis)}</td><td>{r.exact.k}/{r.exact.n}</td>"
+                            f"<td>{_pct(r.exact.estimate)}</td><td>{_pct(r.exact.ci_low)} to {_pct(r.exact.ci_high)}"
+                            f"</td><td>{_pct(r.wilson.ci_low)} to {_pct(r.wilson.ci_high)}</td></tr>")
+            body.append("</table><ul>" + "".join(f"<li>{e(line)}</li>" for line in itt_summary(p.proportions))
+                        + "</ul>")
+        if p.comparisons:
+            body += ["<h3>Sensitivity reanalysis of the paired tests</h3>",
+                     "<table><tr><th>comparison</th><th>n</th><th>mean change (95% CI)</th><th>paired t p</th>"
+                     "<th>Wilcoxon p</th><th>permutation p</th><th>conclusion</th></tr>"]
         for c in p.comparisons:
             body.append(f"<tr><td>{e(c.data.comparison.label)}</td><td>{c.t.n}</td><td>{fmt(c.t.mean_difference)} "
                         f"({fmt(c.t.ci_low)} to {fmt(c.t.ci_high)})</td><td>{fmt(c.t.p_value)}</td>"
                         f"<td>{fmt(c.wilcoxon.p_value)}</td><td>{fmt(c.permutation.p_value)}</td>"
                         f"<td>{e(c.conclusion)}</td></tr>")
-        body.append("</table>")
         if p.comparisons:
+            body.append("</table>")
             c = p.comparisons[0]
             body.append(f"<p>Methods: {e(c.t.method)}; {e(_wilcoxon_methods(p))}; "
                         f"{e(c.permutation.method.split(', all')[0])}.</p>")
@@ -106,6 +129,10 @@ def html_page(papers, svgs: dict) -> str:
             svg = svgs[figure_name(p.paper, c.data.comparison.id)]
             body.append(f'<figure id="{e(p.paper)}-{e(c.data.comparison.id)}">{_inline(svg)}'
                         f"<figcaption>{e(c.data.comparison.label)}</figcaption></figure>")
+        if p.proportions:
+            svg = svgs[figure_name(p.paper, "proportions")]
+            body.append(f'<figure id="{e(p.paper)}-proportions">{_inline(svg)}'
+                        "<figcaption>Proportions with exact 95% CIs</figcaption></figure>")
         body += ["<h3>Every claim</h3>", "<table><tr><th>claim</th><th>location</th><th>quote</th><th>printed</th>"
                  "<th>recomputed</th><th>verdict</th><th>method</th><th>diagnosis</th></tr>"]
         for v in _sorted(p.verdicts):
@@ -120,6 +147,28 @@ def html_page(papers, svgs: dict) -> str:
              ".consistent td{background:#eef6ff}.de{color:#b00}figure svg{max-width:100%;height:auto}")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Reanalysis report</title>"
             f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+
+
+def itt_summary(rows) -> list:
+    """One sentence per proportion that has an ITT version: what counting withdrawals changes."""
+    lines = []
+    by_spec = {}
+    for r in rows:
+        by_spec.setdefault(r.spec_id, []).append(r)
+    for spec_rows in by_spec.values():
+        if len(spec_rows) < 3:
+            continue
+        reported, itt, best = (r.exact for r in spec_rows[:3])
+        lines.append(
+            f"{spec_rows[0].label}: {_pct(reported.estimate)} among the {reported.n} analysed; counting the "
+            f"{itt.n - reported.n} withdrawals as failures (ITT) gives {_pct(itt.estimate)} (exact 95% CI "
+            f"{_pct(itt.ci_low)} to {_pct(itt.ci_high)}), as successes {_pct(best.estimate)}; the reported rate "
+            f"is {100 * (reported.estimate - itt.estimate):.1f} percentage points above the ITT rate.")
+    return lines
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
 
 
 def _wilcoxon_methods(paper) -> str:

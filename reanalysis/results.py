@@ -49,6 +49,21 @@ def comparisons_csv(papers) -> str:
     return _csv(COMPARISON_COLUMNS, rows)
 
 
+PROPORTION_COLUMNS = ("paper", "proportion", "label", "basis", "k", "n", "percent", "exact_ci95_low", "exact_ci95_high",
+                      "wilson_ci95_low", "wilson_ci95_high", "method_exact", "method_wilson")
+
+
+def proportions_csv(papers) -> str:
+    """Every proportion with its exact and Wilson 95% CIs (in %), reported, ITT and best case."""
+    rows = []
+    for p in papers:
+        for r in p.proportions:
+            e, w = r.exact, r.wilson
+            rows.append((p.paper, r.spec_id, r.label, r.basis, e.k, e.n, fmt(100 * e.estimate), fmt(100 * e.ci_low),
+                         fmt(100 * e.ci_high), fmt(100 * w.ci_low), fmt(100 * w.ci_high), e.method, w.method))
+    return _csv(PROPORTION_COLUMNS, rows)
+
+
 def scorecard(paper) -> dict:
     """Counts per verdict (all four, zero included), with the number of decision errors."""
     counts = Counter(v.verdict for v in paper.verdicts)

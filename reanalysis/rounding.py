@@ -40,7 +40,8 @@ _BOUND = re.compile(rf"^(?P<op><=|>=|<|>|\u2264|\u2265)\s*(?P<number>[{_MINUS}]?
 _AGE = re.compile(r"^(?P<years>\d+) years?, (?P<months>\d+) months?$")
 _WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
 }
 _OPERATORS = {"<=": "\u2264", ">=": "\u2265"}
 

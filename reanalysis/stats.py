@@ -6,10 +6,14 @@ method, names it, and returns built-in floats. Paired differences are ``after - 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
 # Paired differences of printed decimals carry binary noise (2.73 - 2.13 != 0.60 exactly);
 # rounding them far below any printed precision lets equal printed differences tie.
@@ -195,12 +199,91 @@ def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> Proportion:
     >>> round(p.ci_low, 4), round(p.ci_high, 4)
     (0.2993, 0.9251)
     """
-    if not (isinstance(k, int) and isinstance(n, int)) or n < 1 or not 0 <= k <= n:
-        raise ValueError(f"Clopper-Pearson interval needs whole counts 0 <= k <= n, n >= 1; got k={k!r}, n={n!r}")
+    _check_counts(k, n, "Clopper-Pearson")
     ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="exact")
     return Proportion(k, n, k / n, float(ci.low), float(ci.high),
                       f"exact Clopper-Pearson {confidence:.0%} CI, scipy.stats.binomtest "
                       "(R: binom.test(k, n)$conf.int)")
+
+
+def wilson(k: int, n: int, confidence: float = 0.95) -> Proportion:
+    """Proportion k/n with the Wilson score confidence interval (no continuity correction).
+
+    Notes
+    -----
+    ``statsmodels.stats.proportion.proportion_confint(k, n, method="wilson")``; R:
+    ``prop.test(k, n, correct = FALSE)$conf.int``.
+
+    Examples
+    --------
+    >>> p = wilson(13, 14)
+    >>> round(p.ci_low, 4), round(p.ci_high, 4)
+    (0.6853, 0.9873)
+    """
+    _check_counts(k, n, "Wilson")
+    low, high = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
+    return Proportion(k, n, k / n, float(low), float(high),
+                      f"Wilson score {confidence:.0%} CI without continuity correction, statsmodels "
+                      "proportion_confint(method='wilson') (R: prop.test(k, n, correct = FALSE)$conf.int)")
+
+
+def grim(printed_mean, n: int, granularity) -> Fraction | None:
+    """GRIM test: the attainable mean of ``n`` values on a grid of ``granularity`` closest to a printed mean.
+
+    Parameters
+    ----------
+    printed_mean : reanalysis.rounding.Printed
+        The printed mean.
+    n : int
+        The number of values averaged.
+    granularity : Decimal
+        The step of the underlying values (1 for whole years, 0.01 for creatinine in mg/dl).
+
+    Returns
+    -------
+    Fraction or None
+        The attainable mean (a multiple of ``granularity / n``) nearest the printed value that
+        lies inside its half-up rounding interval, or None when no attainable mean does.
+
+    Notes
+    -----
+    Brown and Heathers (2017). Sums of ``n`` values on the grid are multiples of the step, so the
+    mean is ``k * granularity / n`` for a whole ``k``. Exact rational arithmetic; R equivalent:
+    ``scrutiny::grim(x = "36.4", n = 14, items = 1)`` for a granularity of 1.
+
+    Examples
+    --------
+    >>> from reanalysis.rounding import parse
+    >>> grim(parse("5.19"), 28, Decimal(1)) is None
+    True
+    """
+    if not isinstance(n, int) or n < 1:
+        raise ValueError(f"GRIM needs a whole number of values n >= 1, got {n!r}")
+    if granularity <= 0:
+        raise ValueError(f"GRIM needs a positive granularity, got {granularity}")
+    step = Fraction(granularity) / n
+    centre = Fraction(printed_mean.value) / step
+    iv = printed_mean.interval("half_up")
+    candidates = sorted((Fraction(k) * step for k in (math.floor(centre) - 1, math.floor(centre),
+                                                         math.ceil(centre), math.ceil(centre) + 1)),
+                        key=lambda m: abs(m - Fraction(printed_mean.value)))
+    for mean in candidates:
+        if _inside(mean, iv):
+            return mean
+    return None
+
+
+def _inside(x: Fraction, iv) -> bool:
+    if iv.low is not None and (x < Fraction(iv.low) or (x == Fraction(iv.low) and not iv.low_closed)):
+        return False
+    if iv.high is not None and (x > Fraction(iv.high) or (x == Fraction(iv.high) and not iv.high_closed)):
+        return False
+    return True
+
+
+def _check_counts(k, n, what: str) -> None:
+    if not (isinstance(k, int) and isinstance(n, int)) or n < 1 or not 0 <= k <= n:
+        raise ValueError(f"{what} interval needs whole counts 0 <= k <= n, n >= 1; got k={k!r}, n={n!r}")
 
 
 def _finite(values, what: str) -> np.ndarray:

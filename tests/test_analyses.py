@@ -64,6 +64,40 @@ def test_bad_parameters_are_claim_errors(ctx, analysis, params, message):
         recompute(ctx, analysis, params)
 
 
-def test_every_analysis_is_used_by_the_ohtomo_claims():
-    used = {c.analysis for c in load_claims(FOLDER / "claims.toml").claims}
+def test_every_analysis_is_used_by_some_paper():
+    used = {c.analysis for f in DATASETS.glob("*/claims.toml") for c in load_claims(f).claims}
     assert used == set(ANALYSES)
+
+
+@pytest.fixture(scope="module")
+def counts_ctx():
+    folder = DATASETS / "amjnephrol2012"
+    return Context(load_dataset(folder), load_claims(folder / "claims.toml"), "en-remission")
+
+
+def test_count_level_analyses(counts_ctx):
+    assert recompute(counts_ctx, "cell", {"table": "counts", "row": "enrolled", "column": "events"}).value == 14
+    assert recompute(counts_ctx, "row_sum", {"table": "counts", "rows": ["completers", "withdrawn"],
+                                             "column": "events"}).value == 14
+    rec = recompute(counts_ctx, "row_difference", {"table": "counts", "row": "enrolled", "minus": ["withdrawn"],
+                                                   "column": "events"})
+    assert rec.value == 11 and "'enrolled' (14) minus 'withdrawn' (3)" in rec.method
+    bound = recompute(counts_ctx, "at_most_cell", {"table": "counts", "row": "completers", "column": "events",
+                                                  "why": "subset"})
+    assert bound.value == 11 and bound.upper_bound and bound.summary_level
+
+
+def test_grim_mean_uses_the_claims_printed_value(counts_ctx):
+    rec = recompute(counts_ctx, "grim_mean", {"table": "counts", "row": "completers", "column": "events",
+                                              "granularity": "1"})
+    assert rec.value == 9 and rec.summary_level and "n = 11" in rec.method
+
+
+@pytest.mark.parametrize("analysis, params, message", [
+    ("cell", {"table": "counts", "row": "nobody", "column": "events"}, "no row with row = 'nobody'"),
+    ("row_sum", {"table": "counts", "rows": [], "column": "events"}, "non-empty list"),
+    ("grim_mean", {"table": "counts", "row": "enrolled", "column": "events", "granularity": "one"}, "granularity must be"),
+])
+def test_bad_count_parameters(counts_ctx, analysis, params, message):
+    with pytest.raises(ClaimError, match=message):
+        recompute(counts_ctx, analysis, params)

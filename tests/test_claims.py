@@ -22,15 +22,30 @@ def test_ohtomo_claims_load():
     assert {c.expected for c in paper.claims} <= set(VERDICTS)
 
 
-@pytest.mark.parametrize("claim", load_claims(CLAIMS).claims, ids=lambda c: c.id)
-def test_quote_occurs_in_source(claim):
-    source = _normalise(seed_text(load_claims(CLAIMS).source))
-    assert _normalise(claim.quote) in source
+PAPERS = [load_claims(p) for p in sorted(DATASETS.glob("*/claims.toml"))]
+ALL = [(paper, claim) for paper in PAPERS for claim in paper.claims]
 
 
-@pytest.mark.parametrize("claim", load_claims(CLAIMS).claims, ids=lambda c: c.id)
-def test_printed_value_occurs_in_its_quote(claim):
+def _ids(item):
+    return f"{item[0].paper}/{item[1].id}" if isinstance(item, tuple) else None
+
+
+@pytest.mark.parametrize("item", ALL, ids=_ids)
+def test_quote_occurs_in_source(item):
+    paper, claim = item
+    assert _normalise(claim.quote) in _normalise(seed_text(paper.source))
+
+
+@pytest.mark.parametrize("item", ALL, ids=_ids)
+def test_printed_value_occurs_in_its_quote(item):
+    _, claim = item
     assert _normalise(claim.reported) in _normalise(claim.quote)
+
+
+def test_same_as_must_name_a_claim(tmp_path):
+    body = GOOD + GOOD.replace('"a-b"', '"c-d"') + 'same_as = "x-y"\n'
+    with pytest.raises(ClaimError, match="same_as names unknown claim 'x-y'"):
+        load_claims(_write(tmp_path, body))
 
 
 def _write(tmp_path, body):
@@ -74,8 +89,9 @@ def test_reads_as_gives_verbal_reports_their_bound(tmp_path):
     assert claim.reported == "not statistically changed" and str(claim.printed.interval("bound")) == "[0.05, inf)"
 
 
-def test_every_discrepant_or_not_recomputable_claim_has_a_note():
-    doc = tomllib.loads(CLAIMS.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("paper", PAPERS, ids=lambda p: p.paper)
+def test_every_discrepant_or_not_recomputable_claim_has_a_note(paper):
+    doc = tomllib.loads(paper.path.read_text(encoding="utf-8"))
     for c in doc["claim"]:
         if c["expected"] in ("discrepant", "not_recomputable"):
             assert len(c["note"]) > 30, c["id"]

@@ -5,13 +5,20 @@ from reanalysis.engine import evaluate_all, evaluate_paper
 from reanalysis.errors import ClaimError
 from tests.conftest import DATASETS
 
-CLAIMS = load_claims(DATASETS / "ohtomo2005" / "claims.toml").claims
+ALL = [(folder.name, claim) for folder in sorted(p for p in DATASETS.iterdir() if p.is_dir())
+       for claim in load_claims(folder / "claims.toml").claims]
 
 
-@pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: c.id)
-def test_audited_verdict_holds(ohtomo, claim):
+@pytest.fixture(scope="module")
+def verdicts():
+    return {(p.paper, v.claim_id): v for p in evaluate_all(DATASETS) for v in p.verdicts}
+
+
+@pytest.mark.parametrize("item", ALL, ids=lambda item: f"{item[0]}/{item[1].id}")
+def test_audited_verdict_holds(verdicts, item):
     """One test per published number: a change that flips any verdict fails here."""
-    verdict = {v.claim_id: v for v in ohtomo.verdicts}[claim.id]
+    paper, claim = item
+    verdict = verdicts[paper, claim.id]
     assert verdict.verdict == claim.expected
     if verdict.verdict in ("reproduced", "consistent"):
         assert verdict.recomputed is not None and verdict.method
@@ -116,3 +123,34 @@ def test_changed_data_changes_the_verdict(project):
 def test_evaluate_all_needs_paper_folders(tmp_path):
     with pytest.raises(ClaimError, match="no paper folders"):
         evaluate_all(tmp_path)
+
+
+def test_a_second_language_that_disagrees_is_discrepant(project):
+    path = project / "datasets" / "amjnephrol2012" / "claims.toml"
+    text = path.read_text(encoding="utf-8")
+    old = 'quote = "9 例完全或部分缓解"\nreported = "9"'
+    assert old in text
+    path.write_text(text.replace(old, 'quote = "9 例完全或部分缓解"\nreported = "8"'), encoding="utf-8")
+    result = evaluate_paper(project / "datasets" / "amjnephrol2012")
+    v = next(v for v in result.verdicts if v.claim_id == "zh-remission")
+    assert v.verdict == "discrepant" and v.proposals[0].kind == "contradiction"
+    assert "printed as 9 in English abstract" in v.diagnosis
+
+
+def test_itt_and_best_case_beside_the_completer_rate():
+    result = evaluate_paper(DATASETS / "amjnephrol2012")
+    rows = [r for r in result.proportions if r.spec_id == "remission"]
+    assert [(r.exact.k, r.exact.n) for r in rows] == [(9, 11), (9, 14), (12, 14)]
+    assert rows[1].basis.startswith("ITT") and rows[2].basis.startswith("best case")
+
+
+def test_contradictory_flare_counts_are_found():
+    result = evaluate_paper(DATASETS / "rokutanda2014")
+    v = next(v for v in result.verdicts if v.claim_id == "results-flare-12m")
+    assert v.verdict == "discrepant" and v.recomputed == 4 and "cannot all be true together" in v.diagnosis
+
+
+def test_grim_claims_say_when_they_are_uninformative():
+    result = evaluate_paper(DATASETS / "rokutanda2014")
+    v = next(v for v in result.verdicts if v.claim_id == "results-induction-age-mean")
+    assert v.verdict == "consistent" and "uninformative" in v.method and "assumes ages recorded in whole years" in v.method

@@ -36,3 +36,20 @@ def test_svg_is_deterministic_and_keeps_text_as_text(drawn):
     second = figures.to_svg(figures.paired_figure(result))
     assert first == second
     assert "<dc:date>" not in first and "<text" in first and "before MZR" in first
+
+
+def test_proportions_figure_plots_the_counts():
+    from reanalysis.engine import evaluate_paper
+    from tests.conftest import DATASETS
+
+    result = evaluate_paper(DATASETS / "amjnephrol2012")
+    fig = figures.proportions_figure(result.proportions, "t")
+    lines = fig.axes[0].lines
+    assert len(lines) == 2 * len(result.proportions)
+    counts = result.dataset.tables["counts"].frame.set_index("row")
+    first = result.proportions[0]
+    assert (first.exact.k, first.exact.n) == (counts.loc["remission", "events"], counts.loc["remission", "denominator"])
+    for row, (ci, point) in zip(result.proportions, zip(lines[::2], lines[1::2])):
+        assert list(ci.get_xdata()) == [100 * row.exact.ci_low, 100 * row.exact.ci_high]
+        assert row.exact.estimate == row.exact.k / row.exact.n
+        assert list(point.get_xdata()) == [100 * row.exact.estimate]

@@ -34,3 +34,15 @@ def test_every_claim_appears_once_in_the_html(ohtomo, svgs):
     page = report.html_page([ohtomo], svgs)
     for v in ohtomo.verdicts:
         assert page.count(f"<td>{v.claim_id}</td>") == 1
+
+
+def test_report_sets_itt_beside_completers():
+    from reanalysis.engine import evaluate_paper
+    from tests.conftest import DATASETS
+
+    result = evaluate_paper(DATASETS / "amjnephrol2012")
+    md = report.markdown([result])
+    assert "### Proportions with exact 95% CIs" in md and "### Sensitivity" not in md
+    assert ("Complete or partial remission: 81.8% among the 11 analysed; counting the 3 withdrawals as failures "
+            "(ITT) gives 64.3%") in md
+    assert "../figures/amjnephrol2012/proportions.svg" in md

@@ -2,10 +2,13 @@
 
 import csv
 import math
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
 from reanalysis import stats
+from reanalysis.rounding import parse
 from tests.conftest import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "r" / "reference.csv"
@@ -74,11 +77,41 @@ def test_describe_matches_r(ohtomo, rid, table, column, subset):
     assert d.n == 9 and d.minimum == x.min() and d.maximum == x.max()
 
 
-@pytest.mark.parametrize("k", [5, 6, 7])
-def test_clopper_pearson_matches_r(k):
-    p = stats.clopper_pearson(k, 9)
-    assert close(p.ci_low, R[f"binom_{k}_9", "ci_low"]) and close(p.ci_high, R[f"binom_{k}_9", "ci_high"])
-    assert p.estimate == k / 9 and "Clopper-Pearson" in p.method
+COUNTS = [(5, 9), (6, 9), (7, 9), (13, 14), (9, 11), (9, 14), (12, 14), (7, 11), (7, 14), (10, 14)]
+
+
+@pytest.mark.parametrize("k, n", COUNTS)
+def test_clopper_pearson_matches_r(k, n):
+    p = stats.clopper_pearson(k, n)
+    assert close(p.ci_low, R[f"binom_{k}_{n}", "ci_low"]) and close(p.ci_high, R[f"binom_{k}_{n}", "ci_high"])
+    assert p.estimate == k / n and "Clopper-Pearson" in p.method
+
+
+@pytest.mark.parametrize("k, n", COUNTS)
+def test_wilson_matches_r_prop_test_without_correction(k, n):
+    p = stats.wilson(k, n)
+    assert close(p.ci_low, R[f"binom_{k}_{n}", "wilson_low"]) and close(p.ci_high, R[f"binom_{k}_{n}", "wilson_high"])
+    assert "Wilson" in p.method
+
+
+@pytest.mark.parametrize("mean, n, step, expected", [
+    ("5.19", 28, "1", None),                 # Brown & Heathers' example: impossible
+    ("5.18", 28, "1", Fraction(145, 28)),
+    ("36.4", 14, "1", Fraction(255, 7)),
+    ("3.44", 9, "1", Fraction(31, 9)),
+    ("3.45", 9, "1", None),
+    ("59.4", 14, "2.5", None),               # doses in half 5-mg tablets cannot average 59.4 over 14
+    ("0.74", 14, "0.01", Fraction(74, 100)),
+])
+def test_grim(mean, n, step, expected):
+    assert stats.grim(parse(mean), n, Decimal(step)) == expected
+
+
+def test_grim_rejects_bad_n_and_step():
+    with pytest.raises(ValueError, match="whole number"):
+        stats.grim(parse("1.0"), 0, Decimal(1))
+    with pytest.raises(ValueError, match="positive granularity"):
+        stats.grim(parse("1.0"), 3, Decimal(0))
 
 
 def test_results_are_builtin_floats(comparisons):
