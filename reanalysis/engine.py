@@ -227,6 +227,8 @@ def _key(k):
 def _verdict(paper: PaperClaims, claim: Claim, rec, verdict: str, method: str, rule: str,
              proposals: tuple, decision_error: bool) -> Verdict:
     parts = [p.text for p in proposals]
+    if claim.assumption:
+        parts.append(f"Rests on an assumption: {claim.assumption}")
     if claim.note:
         parts.append(claim.note)
     interval = ""
