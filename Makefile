@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv reproduce check test lock clean
+.PHONY: help venv reproduce check test mutation lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ check: $(STAMP) ## Exit 0 when every claim's verdict equals its audited verdict,
 
 test: $(STAMP) ## Run the whole test suite (what CI runs)
 	$(PY) -m pytest
+
+mutation: $(STAMP) ## Full data-mutation sweep: perturb every transcribed cell, report what the claims detect
+	$(PY) -m reanalysis.mutation datasets
 
 lock: ## Re-resolve the newest versions and rewrite requirements.lock (deliberate upgrades only)
 	rm -rf .lockenv

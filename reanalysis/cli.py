@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from reanalysis.claims import VERDICTS
+from reanalysis.datasets import rehash
 from reanalysis.engine import evaluate_all
 from reanalysis.errors import ReanalysisError
 from reanalysis.results import claims_csv, comparisons_csv, mismatches, proportions_csv, scorecard, write_files
@@ -26,8 +27,12 @@ def main(argv=None) -> int:
     sub.add_parser("check", help="recompute and compare every verdict with its audited verdict; write nothing")
     sub.add_parser("report", help="write the figures and results/report.{md,html} only")
     sub.add_parser("list", help="list the papers with their claims and comparisons")
+    rehash_cmd = sub.add_parser("rehash", help="re-record the sha256 of a paper's CSVs after a deliberate edit")
+    rehash_cmd.add_argument("paper", help="the paper's folder name under datasets/")
     args = parser.parse_args(argv)
     try:
+        if args.command == "rehash":
+            return _rehash(args.root / "datasets" / args.paper)
         papers = evaluate_all(args.root / "datasets")
         if args.command == "list":
             return _list(papers)
@@ -76,6 +81,16 @@ def _summary(papers) -> int:
         print(f"check: {len(changed)} of {total} verdicts differ from their audited verdicts")
         return 1
     print(f"check: all {total} verdicts equal their audited verdicts")
+    return 0
+
+
+def _rehash(folder: Path) -> int:
+    if not (folder / "datapackage.json").is_file():
+        raise ReanalysisError(f"{folder}: no such paper (expected {folder / 'datapackage.json'})")
+    changed = rehash(folder)
+    for name, old, new in changed:
+        print(f"{folder.name}/{name}: {old or 'no hash'} -> {new}")
+    print(f"rehash: {len(changed)} hash(es) re-recorded in {folder / 'datapackage.json'}")
     return 0
 
 

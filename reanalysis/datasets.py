@@ -6,12 +6,15 @@ A subset of Frictionless Table Schema is enforced: field order and names, types
 project extension: a field with ``"x-printed-as": "<field>"`` must equal the months that
 the printed age in ``<field>`` stands for, so the printed form and the number cannot drift apart.
 Nothing is coerced: a cell that does not fit its declared type is an error naming file, row,
-column, value and expectation.
+column, value and expectation. Each resource records the ``sha256`` of its file (``"hash":
+"sha256:<hex>"``); a file whose bytes changed since it was audited is refused until the change is
+re-recorded deliberately with ``python -m reanalysis rehash <paper>``.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import math
 import re
@@ -53,8 +56,10 @@ class Dataset:
     tables: dict
 
 
-def load_dataset(folder: Path) -> Dataset:
+def load_dataset(folder: Path, verify_hashes: bool = True) -> Dataset:
     """Read and validate ``folder/datapackage.json`` and every CSV it lists.
+
+    With ``verify_hashes`` (the default) each file's sha256 must equal the hash recorded for it.
 
     Raises
     ------
@@ -75,8 +80,32 @@ def load_dataset(folder: Path) -> Dataset:
             raise DataError(f"{where}: each resource needs a 'name' and a 'path'")
         if res["name"] in tables:
             raise DataError(f"{where}: resource name {res['name']!r} is used twice")
-        tables[res["name"]] = _load_table(folder, res, where)
+        tables[res["name"]] = _load_table(folder, res, where, verify_hashes)
     return Dataset(paper=folder.name, folder=folder, meta=meta, tables=tables)
+
+
+def rehash(folder: Path) -> list:
+    """Record the sha256 of every valid CSV of a paper in its ``datapackage.json``.
+
+    Returns
+    -------
+    list of (str, str or None, str)
+        Resource name, the hash recorded before (None if none) and the new hash, for every
+        resource whose hash changed.
+    """
+    folder = Path(folder)
+    load_dataset(folder, verify_hashes=False)  # never record a hash for data that does not validate
+    meta_path = folder / "datapackage.json"
+    meta = _read_json(meta_path)
+    changed = []
+    for res in meta["resources"]:
+        new = "sha256:" + hashlib.sha256((folder / res["path"]).read_bytes()).hexdigest()
+        if res.get("hash") != new:
+            changed.append((res["name"], res.get("hash"), new))
+            res["hash"] = new
+    if changed:
+        meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return changed
 
 
 def _read_json(path: Path) -> dict:
@@ -102,7 +131,7 @@ def _resolve(folder: Path, relative: str, where: str) -> Path:
     return folder / candidate
 
 
-def _load_table(folder: Path, res: dict, where: str) -> Table:
+def _load_table(folder: Path, res: dict, where: str, verify_hashes: bool) -> Table:
     path = _resolve(folder, res["path"], where)
     schema = res.get("schema")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not schema["fields"]:
@@ -139,6 +168,8 @@ def _load_table(folder: Path, res: dict, where: str) -> Table:
         printed = f.get("x-printed-as")
         if printed is not None:
             _check_printed(path, name, printed, columns)
+    if verify_hashes:
+        _check_hash(path, res, folder)
     key = tuple(schema.get("primaryKey", ()))
     for k in key:
         if k not in fields:
@@ -152,6 +183,17 @@ def _load_table(folder: Path, res: dict, where: str) -> Table:
             seen[values] = r
     frame = pd.DataFrame({name: _series(columns[name], fields[name]) for name in fields})
     return Table(res["name"], path, res.get("title", res["name"]), res.get("source_location", ""), frame, fields, key)
+
+
+def _check_hash(path: Path, res: dict, folder: Path) -> None:
+    actual = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    recorded = res.get("hash")
+    fix = f"if the change is deliberate, re-record it with `python -m reanalysis rehash {folder.name}`"
+    if recorded is None:
+        raise DataError(f"{path}: no sha256 recorded in datapackage.json; {fix}")
+    if recorded != actual:
+        raise DataError(f"{path}: file changed since it was audited ({actual[:19]}... differs from the recorded "
+                        f"{recorded[:19]}...); {fix}")
 
 
 def _header_problem(path: Path, header: list, expected: list) -> str:

@@ -103,10 +103,15 @@ def evaluate_paper(folder: Path) -> PaperResult:
         for name, params in [(claim.analysis, claim.params)] + [(a.analysis, a.params) for a in claim.alternatives]:
             if name not in ANALYSES:
                 ctx.fail(f"unknown analysis {name!r}; known: {', '.join(sorted(ANALYSES))}")
-    verdicts = tuple(_judge(claim, Context(dataset, paper, claim.id), paper) for claim in paper.claims)
+    verdicts = judge_claims(dataset, paper)
     comparisons = tuple(_compare(Context(dataset, paper, cid), cid, paper.alpha) for cid in paper.comparisons)
     proportions = tuple(row for spec in paper.proportions for row in _proportions(Context(dataset, paper, spec.id), spec))
     return PaperResult(paper.paper, dataset, paper, verdicts, comparisons, proportions)
+
+
+def judge_claims(dataset: Dataset, paper: PaperClaims) -> tuple:
+    """Every claim of ``paper`` judged against ``dataset`` (which may be an in-memory variant)."""
+    return tuple(_judge(claim, Context(dataset, paper, claim.id), paper) for claim in paper.claims)
 
 
 def evaluate_all(datasets_root: Path) -> tuple:

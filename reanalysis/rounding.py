@@ -56,8 +56,13 @@ class Interval:
     high_closed: bool
 
     def contains(self, x: float) -> bool:
-        """Whether the float ``x`` lies in the interval, compared exactly (no tolerance)."""
-        d = Decimal(x)
+        """Whether the float ``x`` lies in the interval, compared exactly (no tolerance).
+
+        ``x`` is read as the shortest decimal that round-trips to the same double (``repr``), so a
+        value read from data as 42.9 is 42.9, not the binary 42.899999999999998579...; otherwise
+        truncation would turn a data value into the one below it.
+        """
+        d = as_decimal(x)
         if self.low is not None and (d < self.low or (d == self.low and not self.low_closed)):
             return False
         if self.high is not None and (d > self.high or (d == self.high and not self.high_closed)):
@@ -136,7 +141,7 @@ class Printed:
         """
         if self.kind == "bound":
             raise ValueError(f"{self.text!r} is a bound and has no precision to print with")
-        q = Decimal(x).quantize(self.unit, rounding=_QUANTIZE[rule])
+        q = as_decimal(x).quantize(self.unit, rounding=_QUANTIZE[rule])
         if self.kind == "age":
             years, months = divmod(int(q), 12)
             return f"{years} years, {months} months"
@@ -199,6 +204,11 @@ def parse(text: str) -> Printed:
         f"malformed printed value {text!r}: expected a number (0.016, −2.46), a bound (<0.05), "
         "a count word (Seven) or an age ('17 years, 9 months')"
     )
+
+
+def as_decimal(x: float) -> Decimal:
+    """The shortest decimal that round-trips to the double ``x`` (its ``repr``)."""
+    return Decimal(repr(float(x)))
 
 
 def _plain(d: Decimal) -> str:

@@ -113,8 +113,11 @@ def test_a_subset_with_missing_cells_is_an_error_not_a_silent_drop(project):
 
 def test_changed_data_changes_the_verdict(project):
     """A transcription slip is caught: patient 2's 41 months of CsA typed as 46 changes the mean."""
+    from reanalysis.datasets import rehash
+
     path = project / "datasets" / "ohtomo2005" / "table1_background.csv"
     path.write_text(path.read_text().replace(",41,", ",46,"))
+    assert [name for name, _, _ in rehash(project / "datasets" / "ohtomo2005")] == ["table1"]
     result = evaluate_paper(project / "datasets" / "ohtomo2005")
     changed = {v.claim_id for v in result.verdicts if v.verdict != v.expected}
     assert {"results-csa-duration-min", "results-csa-duration-mean"} <= changed

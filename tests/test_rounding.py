@@ -51,9 +51,9 @@ def test_match_prefers_plain_rounding_and_names_truncation():
 
 def test_boundaries_are_exact_not_tolerant():
     p = rounding.parse("0.016")
-    # The float nearest 0.0155 lies a hair below it, so it is (correctly) outside [0.0155, 0.0165).
-    assert Decimal(0.0155) < Decimal("0.0155") and p.match(0.0155) is None
-    assert p.match(0.01550000001) == "half_up"
+    # A double is read as its shortest round-trip decimal: 0.0155 is the tie, inside [0.0155, 0.0165).
+    assert Decimal(0.0155) < Decimal("0.0155") and p.match(0.0155) == "half_up"
+    assert p.match(0.01549999999) is None
     assert not p.interval("half_up").contains(0.0165000001)
     assert p.interval("half_up").contains(0.01649999999)
 
@@ -61,6 +61,13 @@ def test_boundaries_are_exact_not_tolerant():
 def test_bound_has_no_rounding_rule():
     with pytest.raises(ValueError):
         rounding.parse("<0.05").interval("half_up")
+
+
+def test_data_values_truncate_to_themselves():
+    """42.9 read from a CSV is the double 42.8999999999999985...; truncation must still give 42.9."""
+    assert rounding.parse("42.9").match(42.9) == "half_up"
+    assert rounding.parse("42.9").interval("truncate").contains(42.9)
+    assert not rounding.parse("42.8").interval("truncate").contains(42.9)
 
 
 def test_unknown_rule_is_rejected():

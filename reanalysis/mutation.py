@@ -1,0 +1,142 @@
+"""Data mutation test: does changing one transcribed cell make ``check`` fail?
+
+Each numeric cell is perturbed in its last printed digit (``52.8`` -> ``52.9``; a 9 becomes 8),
+in memory, and every claim of its paper is judged again. A cell *feeds* a claim when some
+recomputed value changes; it is *detected* when some verdict then differs from its audited
+verdict, which is what makes ``python -m reanalysis check`` exit 1. (On disk any edit is
+also refused by the sha256 check; this test measures the claims alone.)
+
+Run the full sweep with ``python -m reanalysis.mutation`` (``make mutation``).
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reanalysis.claims import load_claims
+from reanalysis.datasets import load_dataset
+from reanalysis.engine import judge_claims
+
+
+@dataclass(frozen=True)
+class CellResult:
+    """The outcome of perturbing one cell.
+
+    ``shift`` is the largest change of a fed claim's recomputed value, in units of that claim's
+    last printed digit, over the claims judged by rounding (not bounds, not claims already
+    discrepant): below 1, an undetected change is explained as absorbed by the printed rounding.
+    """
+
+    paper: str
+    table: str
+    key: str
+    column: str
+    printed: str
+    perturbed: str
+    feeds: tuple
+    detected: tuple
+    shift: float
+
+    @property
+    def explained(self) -> bool:
+        """Detected, or feeding only claims that a move this small cannot flip."""
+        return bool(self.detected) or self.shift < 1
+
+
+def perturb(text: str, position: str = "last") -> str:
+    """Change the ``"last"`` or ``"first"`` digit of a printed number by one (up, or down from 9;
+    a leading 1 goes to 2 so the number keeps its length)."""
+    digits = [i for i, ch in enumerate(text) if ch.isdigit()]
+    i = digits[-1] if position == "last" else next((j for j in digits if text[j] != "0"), digits[-1])
+    digit = int(text[i])
+    return text[:i] + str(digit + 1 if digit < 9 else digit - 1) + text[i + 1:]
+
+
+def cells(folder: Path) -> list:
+    """Every non-missing cell of an integer or number field that is not a primary key, as
+    ``(table, row index, key, column, printed text)``."""
+    dataset = load_dataset(folder)
+    out = []
+    for name, table in dataset.tables.items():
+        with table.path.open(encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        missing = set(table.fields.get("missingValues", []))
+        key = table.primary_key[0] if table.primary_key else None
+        for column, field in table.fields.items():
+            if field["type"] not in ("integer", "number") or column in table.primary_key:
+                continue
+            for i, row in enumerate(rows):
+                text = row[column]
+                if text != "" and text not in missing and text != "-":
+                    out.append((name, i, row[key] if key else str(i + 2), column, text))
+    return out
+
+
+def sweep(folder: Path, sample: int | None = None, seed: int = 2005, position: str = "last") -> list:
+    """Perturb every numeric cell (or a fixed random ``sample`` of them) and judge all claims again."""
+    folder = Path(folder)
+    dataset = load_dataset(folder)
+    paper = load_claims(folder / "claims.toml")
+    baseline = {v.claim_id: v for v in judge_claims(dataset, paper)}
+    units = {c.id: c.printed.unit for c in paper.claims}
+    todo = cells(folder)
+    if sample is not None and sample < len(todo):
+        todo = random.Random(seed).sample(todo, sample)
+    results = []
+    for table_name, index, key, column, text in todo:
+        table = dataset.tables[table_name]
+        new_text = perturb(text, position)
+        frame = table.frame.copy()
+        frame.loc[frame.index[index], column] = float(new_text)
+        variant = replace(dataset, tables={**dataset.tables, table_name: replace(table, frame=frame)})
+        verdicts = judge_claims(variant, paper)
+        fed = [v for v in verdicts if v.recomputed != baseline[v.claim_id].recomputed]
+        # Bounds that are not crossed and claims already discrepant cannot flip by a small move;
+        # the rest are judged by rounding, and a move under one printed unit can vanish in it.
+        rounded = [v for v in fed if baseline[v.claim_id].interval and baseline[v.claim_id].verdict != "discrepant"]
+        shift = max((abs(v.recomputed - baseline[v.claim_id].recomputed) / float(units[v.claim_id])
+                     for v in rounded), default=0.0)
+        detected = tuple(v.claim_id for v in verdicts if v.verdict != v.expected)
+        results.append(CellResult(folder.name, table_name, key, column, text, new_text,
+                                  tuple(v.claim_id for v in fed), detected, shift))
+    return results
+
+
+def summary(results: list) -> str:
+    """Detection rate among cells that feed a claim, then the cells absorbed and those feeding none."""
+    fed = [r for r in results if r.feeds]
+    detected = [r for r in fed if r.detected]
+    lines = [f"cells perturbed: {len(results)}; feeding at least one claim: {len(fed)}; detected: {len(detected)} "
+             f"({100 * len(detected) / len(fed) if fed else 100:.1f}%); feeding no claim: {len(results) - len(fed)}"]
+    unexplained = [r for r in fed if not r.explained]
+    lines.append(f"undetected but explained (each rounded claim moves < 1 printed unit; bounds not crossed; claims "
+                 f"already discrepant stay so): {len(fed) - len(detected) - len(unexplained)}; unexplained: "
+                 f"{len(unexplained)}")
+    for r in fed:
+        if not r.detected:
+            lines.append(f"{'ABSORBED' if r.explained else 'UNEXPLAINED'} {r.paper}/{r.table} row {r.key} {r.column}: "
+                         f"{r.printed} -> {r.perturbed} moves {', '.join(r.feeds)}; rounded claims by at most "
+                         f"{r.shift:.2f} of a printed unit; no verdict changes")
+    for r in results:
+        if not r.feeds:
+            lines.append(f"FEEDS NO CLAIM {r.paper}/{r.table} row {r.key} {r.column} ({r.printed})")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    root = Path(argv[0] if argv else "datasets")
+    folders = sorted(p for p in root.iterdir() if p.is_dir())
+    for position in ("last", "first"):
+        results = [r for folder in folders for r in sweep(folder, position=position)]
+        print(f"== {position} printed digit changed by one; claims alone (the sha256 check refuses every "
+              "such file before any claim is judged)")
+        print(summary(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

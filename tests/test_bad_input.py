@@ -1,0 +1,107 @@
+"""The bad-input corpus: malformed data, metadata and claims, each built on the fly from the real
+datasets. Every case must give exit status 2, one line on stderr naming where the problem is,
+no traceback, and nothing written to results/ or figures/ (for reproduce as for check)."""
+
+import json
+
+import pytest
+
+from reanalysis.cli import main
+
+O = "ohtomo2005"
+T1, T2, T3 = f"{O}/table1_background.csv", f"{O}/table2_laboratory.csv", f"{O}/table3_clinical.csv"
+CL, DP = f"{O}/claims.toml", f"{O}/datapackage.json"
+
+
+def replace(old, new):
+    def edit(text):
+        assert old in text, old
+        return text.replace(old, new, 1)
+    return edit
+
+
+def meta(change):
+    def edit(text):
+        doc = json.loads(text)
+        change(doc)
+        return json.dumps(doc)
+    return edit
+
+
+CASES = [
+    # (id, file, edit (None deletes the file), expected fragment of the one-line error)
+    ("non-numeric cell", T3, replace("52.8", "abc"), "table3_clinical.csv, row 2, column 'weight_pre_kg': value 'abc' is not a number"),
+    ("decimal comma", T3, replace("52.8", "52,8"), "table3_clinical.csv, row 2: 13 cells, expected 12"),
+    ("integer with decimals", T1, replace(",98,", ",98.5,"), "column 'csa_duration_months': value '98.5' is not an integer"),
+    ("missing column", T1, replace(",height_sd_score", ""), "column 'height_sd_score': column missing"),
+    ("extra column", T3, replace("dbp_post_mmhg\n", "dbp_post_mmhg,notes\n"), "column 'notes': column not in the schema"),
+    ("columns out of order", T3, replace("relapses_pre,relapses_post", "relapses_post,relapses_pre"), "columns out of order"),
+    ("ragged row", T3, replace("84,58\n", "84,58,1\n"), "row 2: 13 cells, expected 12"),
+    ("duplicate patient", T1, replace("\n2,", "\n1,"), "row 3, column 'patient': duplicate value 1"),
+    ("value above maximum", T1, replace("46.4", "4640"), "value '4640' is above the declared maximum 1000"),
+    ("value below minimum", T3, replace(",0.21,", ",-0.21,"), "value '-0.21' is below the declared minimum 0"),
+    ("value not in enum", T1, replace(",M,", ",male,"), "column 'sex': value 'male' is not one of"),
+    ("bad boolean", T3, replace("1,false", "1,FALSE"), "column 'mzr_failure': value 'FALSE' is not a boolean"),
+    ("required cell empty", T2, replace("1,3.13", "1,"), "column 'csa_dose_pre_mg_kg_day': value '' is a missing-value code"),
+    ("undeclared missing code", T3, replace("5,true,2,2,-", "5,true,2,2,NA"), "column 'weight_pre_kg': value 'NA' is not a number"),
+    ("age months disagree with print", T1, replace('9 months",153', '9 months",152'), "value 152 but age_printed"),
+    ("malformed printed age", T1, replace("12 years, 9 months", "12 years, 13 months"), "months must be 0 to 11"),
+    ("empty file", T2, lambda t: "", "table2_laboratory.csv: the file is empty"),
+    ("header only", T2, lambda t: t.splitlines()[0] + "\n", "header but no rows"),
+    ("semicolon delimiter", T3, lambda t: t.replace(",", ";"), "must be comma-separated"),
+    ("not UTF-8", T1, lambda t: t.replace("M,", "\udce9,", 1), "not UTF-8"),
+    ("missing csv", T2, None, "table2_laboratory.csv: file not found"),
+    ("missing datapackage", DP, None, "datapackage.json: file not found"),
+    ("invalid json", DP, lambda t: t[:-3], "invalid JSON"),
+    ("path escapes folder", DP, meta(lambda d: d["resources"][0].update(path="../rokutanda2014/counts.csv")), "leaves the paper folder"),
+    ("absolute path", DP, meta(lambda d: d["resources"][0].update(path="/etc/hosts")), "leaves the paper folder"),
+    ("unknown field type", DP, meta(lambda d: d["resources"][0]["schema"]["fields"][1].update(type="text")), "needs a name and a type"),
+    ("hash mismatch", T3, replace("52.8", "52.9"), "file changed since it was audited"),
+    ("hash missing", DP, meta(lambda d: d["resources"][2].pop("hash")), "no sha256 recorded"),
+    ("missing claims file", CL, None, "claims.toml: file not found"),
+    ("invalid toml", CL, replace("[[subset]]", "[[subset]"), "invalid TOML"),
+    ("malformed claim id", CL, replace('id = "abstract-n-patients"', 'id = "Abstract N"'), "claim id 'Abstract N' is malformed"),
+    ("duplicated claim id", CL, replace('id = "abstract-mzr-dose-mean"', 'id = "abstract-n-patients"'), "claim 'abstract-n-patients': claim id used twice"),
+    ("unknown analysis", CL, replace('analysis = "mean"', 'analysis = "meen"'), "unknown analysis 'meen'"),
+    ("unknown column", CL, replace('column = "mzr_dose_mg_kg_day"', 'column = "mzr_dose"'), "table 'table2' has no column 'mzr_dose'"),
+    ("unknown table", CL, replace('{ table = "table2", column = "mzr_dose_mg_kg_day" }', '{ table = "table5", column = "x" }'), "unknown table 'table5'"),
+    ("printed value with double point", CL, replace('reported = "0.016"', 'reported = "0..016"'), "malformed printed value '0..016'"),
+    ("printed bound without number", CL, replace('reported = "0.016"', 'reported = "p<"'), "malformed printed value 'p<'"),
+    ("printed age with 13 months", CL, replace('reported = "2 years, 4 months"', 'reported = "12 years, 13 months"'), "months must be 0 to 11"),
+    ("unknown verdict", CL, replace('expected = "reproduced"', 'expected = "ok"'), "expected verdict 'ok' is not one of"),
+    ("discrepant without diagnosis", CL, replace('expected = "reproduced"', 'expected = "discrepant"'), "needs a 'note' with its diagnosis"),
+    ("missing quote", CL, replace('quote = "We report 9 adolescent patients"\n', ""), "missing 'quote'"),
+    ("unknown claim key", CL, replace('analysis = "count"', 'analysis = "count"\nweight = 2'), "unknown key 'weight'"),
+    ("unknown subset", CL, replace('subset = "completers" }', 'subset = "all-but-one" }'), "unknown subset 'all-but-one'"),
+    ("unknown comparison", CL, replace('params = { comparison = "relapses" }', 'params = { comparison = "height" }'), "unknown comparison 'height'"),
+    ("unexpected parameter", CL, replace('params = { table = "table1" }', 'params = { table = "table1", rows = 3 }'), "does not take parameter 'rows'"),
+    ("paper id differs from folder", CL, replace('id = "ohtomo2005"', 'id = "ohtomo"'), "differs from its folder name"),
+    ("same_as unknown", "amjnephrol2012/claims.toml", replace('same_as = "en-enrolled"', 'same_as = "en-nobody"'), "same_as names unknown claim 'en-nobody'"),
+    ("count row unknown", "rokutanda2014/claims.toml", replace('"induction", "maintenance"', '"induction", "maintenance-phase"'), "no row with row = 'maintenance-phase'"),
+]
+
+
+def test_the_corpus_is_large():
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("command", ["reproduce", "check"])
+def test_bad_input_is_one_line_exit_2_and_nothing_written(project, capsys, case, command):
+    _, name, edit, message = case
+    path = project / "datasets" / name
+    if edit is None:
+        path.unlink()
+    else:
+        path.write_bytes(edit(path.read_text(encoding="utf-8")).encode("utf-8", "surrogateescape"))
+    assert main(["--root", str(project), command]) == 2
+    out = capsys.readouterr()
+    assert out.err.startswith("reanalysis: error: ") and out.err.count("\n") == 1, out.err
+    assert message in out.err
+    assert "Traceback" not in out.err + out.out
+    assert not (project / "results").exists() and not (project / "figures").exists()
+
+
+def test_rehash_of_an_unknown_paper_is_bad_input(project, capsys):
+    assert main(["--root", str(project), "rehash", "nobody2099"]) == 2
+    assert "no such paper" in capsys.readouterr().err
