@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv reproduce check test mutation lock clean
+.PHONY: help venv reproduce check test mutation mutation-code lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,12 @@ test: $(STAMP) ## Run the whole test suite (what CI runs)
 
 mutation: $(STAMP) ## Full data-mutation sweep: perturb every transcribed cell, report what the claims detect
 	$(PY) -m reanalysis.mutation datasets
+
+mutation-code: $(STAMP) ## Mutate rounding, statistics and verdict code with mutmut (about 5 minutes); list survivors
+	$(PY) -m pip install --quiet --disable-pip-version-check mutmut==3.8.1
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children 2 > /dev/null || true
+	$(VENV)/bin/mutmut results
 
 lock: ## Re-resolve the newest versions and rewrite requirements.lock (deliberate upgrades only)
 	rm -rf .lockenv

@@ -13,7 +13,7 @@ from reanalysis.analyses import ANALYSES, Context, PairedData, recompute
 from reanalysis.claims import Claim, PaperClaims, load_claims
 from reanalysis.datasets import Dataset, load_dataset
 from reanalysis.errors import ClaimError
-from reanalysis.rounding import RULE_NAMES
+from reanalysis.rounding import RULE_NAMES, as_decimal
 
 _EXTREMES = {"min": "minimum", "max": "maximum"}
 _P_VALUE_ANALYSES = {"paired_t_p"}
@@ -221,8 +221,8 @@ def _propose(claim: Claim, ctx: Context, value: float) -> list:
 def _significant(printed, alpha: float) -> bool:
     """Whether the printed p-value (or bound) says p < alpha for every value it can stand for."""
     rule = "bound" if printed.kind == "bound" else "half_up"
-    iv = printed.interval(rule)
-    return iv.high is not None and (iv.high < alpha or (iv.high == alpha and not iv.high_closed))
+    iv, a = printed.interval(rule), as_decimal(alpha)  # Decimal('0.05'), not the double 0.05000000000000000277
+    return iv.high is not None and (iv.high < a or (iv.high == a and not iv.high_closed))
 
 
 def _key(k):

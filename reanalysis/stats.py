@@ -264,9 +264,10 @@ def grim(printed_mean, n: int, granularity) -> Fraction | None:
     step = Fraction(granularity) / n
     centre = Fraction(printed_mean.value) / step
     iv = printed_mean.interval("half_up")
-    candidates = sorted((Fraction(k) * step for k in (math.floor(centre) - 1, math.floor(centre),
-                                                         math.ceil(centre), math.ceil(centre) + 1)),
-                        key=lambda m: abs(m - Fraction(printed_mean.value)))
+    # The attainable means nearest the printed value are the grid points either side of it; any
+    # other point is farther and so inside the interval only if one of these two is.
+    candidates = sorted((Fraction(k) * step for k in {math.floor(centre), math.ceil(centre)}),
+                        key=lambda m: (abs(m - Fraction(printed_mean.value)), m))
     for mean in candidates:
         if _inside(mean, iv):
             return mean

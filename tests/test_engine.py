@@ -157,3 +157,24 @@ def test_grim_claims_say_when_they_are_uninformative():
     result = evaluate_paper(DATASETS / "rokutanda2014")
     v = next(v for v in result.verdicts if v.claim_id == "results-induction-age-mean")
     assert v.verdict == "consistent" and "uninformative" in v.method and "assumes ages recorded in whole years" in v.method
+
+
+@pytest.mark.parametrize("text, significant", [
+    ("<0.05", True), ("≤0.05", False), ("0.049", True), ("0.05", False), ("0.016", True), (">=0.05", False),
+    ("0.0499", True), ("<0.01", True),
+])
+def test_significance_of_a_printed_p_value(text, significant):
+    from reanalysis.engine import _significant
+    from reanalysis.rounding import parse
+    assert _significant(parse(text), 0.05) is significant
+
+
+def test_a_count_equal_to_its_bound_is_consistent(project):
+    path = project / "datasets" / "amjnephrol2012" / "claims.toml"
+    text = path.read_text(encoding="utf-8")
+    old = 'quote = "7 achieved remission within 1 month"\nreported = "7"'
+    assert old in text
+    path.write_text(text.replace(old, 'quote = "7 achieved remission within 1 month"\nreported = "9"'), encoding="utf-8")
+    result = evaluate_paper(project / "datasets" / "amjnephrol2012")
+    v = next(v for v in result.verdicts if v.claim_id == "en-early-remission")
+    assert v.verdict == "consistent" and v.recomputed == 9 and v.interval == ""

@@ -1,7 +1,8 @@
 import csv
 import io
 
-from reanalysis.results import CLAIM_COLUMNS, claims_csv, comparisons_csv, mismatches, scorecard, write_files
+from reanalysis.results import (CLAIM_COLUMNS, claims_csv, comparisons_csv, mismatches, proportions_csv, scorecard,
+                                write_files)
 
 CONTRACT = ("paper", "claim_id", "location", "quote", "reported", "recomputed", "verdict", "method", "decision_error",
             "diagnosis")
@@ -46,3 +47,15 @@ def test_write_files_replaces_whole_files_and_leaves_no_temporaries(tmp_path):
     write_files({target: "b\n"})
     assert target.read_text() == "b\n"
     assert [p.name for p in target.parent.iterdir()] == ["claims.csv"]
+
+
+def test_outputs_equal_the_committed_results():
+    """Evaluated afresh in this process (no shared fixture), every committed results table is reproduced
+    byte for byte: verdicts, recomputed values, methods, diagnoses, intervals."""
+    from reanalysis.engine import evaluate_all
+    from tests.conftest import DATASETS, ROOT
+
+    papers = evaluate_all(DATASETS)
+    for name, render in (("claims.csv", claims_csv), ("comparisons.csv", comparisons_csv),
+                         ("proportions.csv", proportions_csv)):
+        assert render(papers) == (ROOT / "results" / name).read_text(encoding="utf-8"), name

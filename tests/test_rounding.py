@@ -104,3 +104,44 @@ def test_ages_print_back_in_years_and_months(years, months, x):
     p = rounding.parse(f"{years} years, {months} months")
     for rule in rounding.RULES:
         assert p.interval(rule).contains(x) == (rounding.parse(p.format(x, rule)).value == p.value)
+
+
+def test_closed_upper_end_under_half_even():
+    assert rounding.parse("0.016").interval("half_even").contains(0.0165)
+    assert not rounding.parse("0.017").interval("half_even").contains(0.0165)
+    assert rounding.parse("≤0.05").match(0.05) == "bound" and rounding.parse("≥0.05").match(0.05) == "bound"
+    assert rounding.parse(">0.05").match(0.05) is None
+
+
+def test_parsed_records_keep_text_kind_and_unit():
+    for text, kind, value, unit in [("Seven", "number", 7, 1), ("<0.05", "bound", Decimal("0.05"), Decimal("0.01")),
+                                    ("2 years, 4 months", "age", 28, 1), ("−0.5", "number", Decimal("-0.5"), Decimal("0.1"))]:
+        p = rounding.parse(text)
+        assert (p.text, p.kind, p.value, p.unit) == (text, kind, value, unit)
+    assert rounding.parse("<0.05").comparator == "<" and rounding.parse("<=0.05").comparator == "\u2264"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("12 years, 12 months", "months must be 0 to 11"), ("", "empty or padded"), (" 1", "empty or padded"),
+])
+def test_malformed_messages(text, message):
+    with pytest.raises(ValueError, match=message):
+        rounding.parse(text)
+
+
+def test_non_strings_are_malformed():
+    with pytest.raises(ValueError, match="malformed printed value"):
+        rounding.parse(0.5)
+
+
+def test_interval_text_is_plain_decimal():
+    assert str(rounding.parse("0.00001").interval()) == "[0.000005, 0.000015)"
+    assert str(rounding.parse("0").interval("truncate")) == "(-1, 1)"
+
+
+def test_format_never_prints_negative_zero():
+    assert rounding.parse("0.00").format(-0.001) == "0.00"
+    assert rounding.parse("1.00").format(-0.001) == "0.00"
+    assert rounding.parse("1").format(1.4) == "1"
+    with pytest.raises(ValueError, match="is a bound"):
+        rounding.parse("<0.05").format(0.01)

@@ -140,3 +140,37 @@ def test_paired_tests_are_antisymmetric(comparisons):
     forward, backward = stats.paired_t(d.before, d.after), stats.paired_t(d.after, d.before)
     assert forward.p_value == backward.p_value and forward.statistic == -backward.statistic
     assert stats.paired_permutation(d.before, d.after).p_value == stats.paired_permutation(d.after, d.before).p_value
+
+
+def test_intervals_honour_the_confidence_level():
+    cp, w = stats.clopper_pearson(6, 9, confidence=0.9), stats.wilson(6, 9, confidence=0.9)
+    assert close(cp.ci_low, R["binom_6_9_90", "ci_low"]) and close(cp.ci_high, R["binom_6_9_90", "ci_high"])
+    assert close(w.ci_low, R["binom_6_9_90", "wilson_low"]) and close(w.ci_high, R["binom_6_9_90", "wilson_high"])
+    assert "90% CI" in cp.method and "90% CI" in w.method
+    assert (w.k, w.n, w.estimate) == (6, 9, 6 / 9)
+
+
+def test_describe_small_samples():
+    one = stats.describe([4.0])
+    assert one.n == 1 and one.mean == 4.0 and math.isnan(one.sd)
+    assert stats.describe([1.0, 3.0]).sd == math.sqrt(2)
+
+
+def test_test_records_carry_n_and_statistic(comparisons):
+    d = comparisons["relapses"]
+    t = stats.paired_t(d.before, d.after)
+    assert t.n == 9 and t.df == 8
+    w = stats.wilcoxon_signed_rank(d.before, d.after)
+    assert w.n == 8 and w.statistic == 2.5  # one zero difference dropped
+    perm = stats.paired_permutation(d.before, d.after)
+    assert perm.n == 9 and close(perm.statistic, -11 / 9) and "all 512 sign assignments" in perm.method
+
+
+@pytest.mark.parametrize("mean, n, step, expected", [
+    ("0.13", 8, "1", Fraction(1, 8)),   # 0.125 is the closed lower end of [0.125, 0.135)
+    ("0.12", 8, "1", None),             # ... and the open upper end of [0.115, 0.125)
+    ("7.0", 1, "1", Fraction(7)),
+    ("3.3", 8, "1", Fraction(26, 8)),   # 3.25 rounds half up to 3.3
+])
+def test_grim_interval_ends(mean, n, step, expected):
+    assert stats.grim(parse(mean), n, Decimal(step)) == expected
