@@ -7,6 +7,7 @@ is computed. Adding a paper needs no code here unless it needs a new kind of sta
 
 from __future__ import annotations
 
+import math
 import operator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -15,12 +16,13 @@ from typing import Callable
 
 import numpy as np
 
-from reanalysis import stats
+from reanalysis import rounding, stats
 from reanalysis.claims import Comparison, PaperClaims
 from reanalysis.datasets import Dataset
 from reanalysis.errors import ClaimError
 
-_OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+_OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+        "in": lambda col, values: col.isin(values)}
 _CONVERSIONS = {"months_to_years": (1 / 12, "months / 12")}
 
 
@@ -38,6 +40,7 @@ class Recomputed:
     n: int
     summary_level: bool = False
     upper_bound: bool = False
+    feasible: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -130,13 +133,17 @@ def _where(ctx: Context, params: dict):
         return rows, rows, "all rows"
     if not isinstance(cond, dict) or set(cond) != {"column", "op", "value"} or cond["op"] not in _OPS:
         ctx.fail(f"'where' must be {{column, op, value}} with op among {' '.join(_OPS)}")
-    if cond["value"] in ctx.table(params["table"]).fields:
+    if cond["op"] == "in":
+        if not isinstance(cond["value"], list):
+            ctx.fail("'where' with op 'in' needs a list of values")
+        other, label = cond["value"], repr(cond["value"])
+    elif cond["value"] in ctx.table(params["table"]).fields:
         other = rows[cond["value"]]
         label = cond["value"]
     else:
         other, label = cond["value"], repr(cond["value"])
     col = rows[ctx.column_name(params["table"], cond["column"])]
-    if col.isna().any() or (not np.isscalar(other) and other.isna().any()):
+    if col.isna().any() or (isinstance(other, type(col)) and other.isna().any()):
         ctx.fail(f"condition on {cond['column']} meets missing cells; choose a subset without them")
     mask = _OPS[cond["op"]](col, other)
     return rows[mask], rows, f"{cond['column']} {cond['op']} {label}"
@@ -254,7 +261,14 @@ def at_most_cell(ctx: Context, params: dict) -> Recomputed:
 
 
 def grim_mean(ctx: Context, params: dict) -> Recomputed:
-    n_value = _cell(ctx, params["table"], params["row"], params["column"])
+    if "n" in params:
+        n_value = float(params["n"])
+    elif "n_rows_of" in params:
+        n_value = float(_n(ctx, params))
+    elif {"table", "row", "column"} <= set(params):
+        n_value = _cell(ctx, params["table"], params["row"], params["column"])
+    else:
+        ctx.fail("grim_mean needs n: either 'n_rows_of' or 'table', 'row' and 'column' of a count")
     if not float(n_value).is_integer():
         ctx.fail(f"GRIM needs a whole n; {params['table']}.{params['column']} of row {params['row']!r} is {n_value}")
     n = int(n_value)
@@ -272,10 +286,126 @@ def grim_mean(ctx: Context, params: dict) -> Recomputed:
     if mean is None:
         grid = Fraction(step) / n
         nearest = round(Fraction(printed.value) / grid) * grid
-        return Recomputed(float(nearest), method + f"no attainable mean rounds to {printed.text}; nearest "
-                          f"{nearest.numerator}/{nearest.denominator}", n, summary_level=True)
+        rule = printed.match(float(nearest))
+        return Recomputed(float(nearest), method + f"no attainable mean rounds half up to {printed.text}; nearest "
+                          f"{nearest.numerator}/{nearest.denominator}"
+                          + (f" (which gives {printed.text} only under {rounding.RULE_NAMES[rule]})" if rule else ""),
+                          n, summary_level=True, feasible=False)
     return Recomputed(float(mean), method + f"attainable mean {mean.numerator}/{mean.denominator}", n,
-                      summary_level=True)
+                      summary_level=True, feasible=True)
+
+
+def _printed_cell(ctx: Context, table: str, key, column: str):
+    """A summary cell kept as printed text, parsed by the rounding engine."""
+    t = ctx.table(table)
+    name = t.primary_key[0]
+    row = t.frame[t.frame[name] == key]
+    if len(row) != 1:
+        ctx.fail(f"table {table!r} has no row with {name} = {key!r}")
+    text = row[ctx.column_name(table, column)].iloc[0]
+    if not isinstance(text, str) or not text:
+        ctx.fail(f"cell {table}.{column} of row {key!r} is empty")
+    try:
+        return rounding.parse(text)
+    except ValueError as e:
+        ctx.fail(f"cell {table}.{column} of row {key!r}: {e}")
+
+
+def _n(ctx: Context, params: dict) -> int:
+    return len(ctx.table(params["n_rows_of"]).frame)
+
+
+def summary_value(ctx: Context, params: dict) -> Recomputed:
+    """The same quantity printed in another place (another table, the abstract): must agree."""
+    other = _printed_cell(ctx, params["table"], params["row"], params["column"])
+    return Recomputed(float(other.value), f"printed {other.text} in {params['table']}.{params['column']} of row "
+                      f"{params['row']!r}", 1, summary_level=True)
+
+
+def summary_percent(ctx: Context, params: dict) -> Recomputed:
+    """A printed percentage against the printed count it belongs to and the number of patients."""
+    count = _printed_cell(ctx, params["table"], params["row"], "count")
+    n = _n(ctx, params)
+    ci = stats.clopper_pearson(int(count.value), n)
+    return Recomputed(100 * ci.estimate, f"percentage {ci.k}/{n} x 100 from the printed count ({params['table']} "
+                      f"row {params['row']!r}) and the {n} rows of {params['n_rows_of']}; {ci.method}: "
+                      f"{100 * ci.ci_low:.1f}% to {100 * ci.ci_high:.1f}%", n)
+
+
+def grimmer_sd(ctx: Context, params: dict) -> Recomputed:
+    mean = _printed_cell(ctx, params["table"], params["row"], "mean")
+    sd, n = ctx.printed(ctx.claim_id), _n(ctx, params)
+    found = stats.grimmer(mean, sd, n)
+    method = f"GRIMMER for whole-number data, n = {n}, mean {mean.text}, SD {sd.text}, both rounded half up"
+    if found is None:
+        return Recomputed(float(sd.value), method + "; no whole sum and sum of squares give both", n,
+                          summary_level=True, feasible=False)
+    total, squares = found
+    value = math.sqrt((squares - total * total / n) / (n - 1))
+    return Recomputed(value, method + f"; attainable with sum {total} and sum of squares {squares}", n,
+                      summary_level=True, feasible=True)
+
+
+def sd_feasible(ctx: Context, params: dict) -> Recomputed:
+    mean = _printed_cell(ctx, params["table"], params["row"], "mean")
+    sd, n = ctx.printed(ctx.claim_id), _n(ctx, params)
+    t = ctx.table(params["table"]).frame
+    row = t[t[ctx.table(params["table"]).primary_key[0]] == params["row"]].iloc[0]
+    if "range_low" in row and row["range_low"]:
+        low = _printed_cell(ctx, params["table"], params["row"], "range_low")
+        high = _printed_cell(ctx, params["table"], params["row"], "range_high")
+        smallest, largest = stats.sd_limits(mean, n, low, high)
+        given = f"mean {mean.text}, range {low.text} to {high.text}"
+    else:
+        if "floor" not in params:
+            ctx.fail("without a printed range, sd_feasible needs a 'floor' (the variable's lower limit)")
+        smallest, largest = stats.sd_limits(mean, n, floor=params["floor"])
+        given = f"mean {mean.text}, values at least {params['floor']}"
+    iv = sd.interval("half_up")
+    ok = float(iv.low) <= largest and float(iv.high) >= smallest
+    return Recomputed(largest, f"SD limits for n = {n} values with {given} (Bhatia-Davis upper bound, all "
+                      f"printed values within their rounding): {smallest:.4g} to {largest:.4g}", n,
+                      summary_level=True, feasible=ok)
+
+
+def paired_mark(ctx: Context, params: dict) -> Recomputed:
+    t, n = params["table"], _n(ctx, params)
+    cells = [_printed_cell(ctx, t, r, c) for r in (params["baseline_row"], params["row"]) for c in ("mean", "sd")]
+    lo, hi = params["p_at_least"], params["p_below"]
+    r_range = stats.mark_correlations(*cells, n, lo, hi)
+    method = (f"paired t-test from summaries, n = {n}, df = {n - 1}, baseline {cells[0].text} ({cells[1].text}) vs "
+              f"{cells[2].text} ({cells[3].text}), means and SDs within their rounding, p in [{lo}, {hi}) "
+              "(scipy.stats.t; R: 2 * pt(-abs(t), n - 1)); a Wilcoxon test cannot be checked from summaries")
+    if r_range is None:
+        return Recomputed(float("nan"), method + "; no within-patient correlation r in [-1, 1] gives it", n,
+                          summary_level=True, feasible=False)
+    text = "every r in [-1, 1]" if r_range == (-1.0, 1.0) else f"only r in [{r_range[0]}, {r_range[1]}]"
+    return Recomputed(r_range[0], method + f"; holds for {text}", n, summary_level=True, feasible=True)
+
+
+def percent_of_claim(ctx: Context, params: dict) -> Recomputed:
+    """A printed percentage against a count printed beside it (another claim) and the number of patients."""
+    count = ctx.printed(params["claim"])
+    n = _n(ctx, params)
+    if count.kind != "number" or count.value != int(count.value):
+        ctx.fail(f"claim {params['claim']!r} is not a whole count")
+    ci = stats.clopper_pearson(int(count.value), n)
+    return Recomputed(100 * ci.estimate, f"percentage {ci.k}/{n} x 100 from the printed count ({params['claim']}) "
+                      f"and the {n} rows of {params['n_rows_of']}; {ci.method}: {100 * ci.ci_low:.1f}% to "
+                      f"{100 * ci.ci_high:.1f}%", n)
+
+
+def range_contains_mean(ctx: Context, params: dict) -> Recomputed:
+    """A printed range end must not lie beyond the printed mean (min <= mean <= max)."""
+    if params["end"] not in ("low", "high"):
+        ctx.fail("'end' must be 'low' or 'high'")
+    mean = _printed_cell(ctx, params["table"], params["row"], "mean")
+    end = ctx.printed(ctx.claim_id)
+    m, e = mean.interval("half_up"), end.interval("half_up")
+    ok = float(e.low) <= float(m.high) if params["end"] == "low" else float(e.high) >= float(m.low)
+    return Recomputed(float(mean.value), f"the range's {params['end']} end against the printed mean {mean.text} "
+                      f"({'minimum <= mean' if params['end'] == 'low' else 'maximum >= mean'})", 1,
+                      summary_level=True, feasible=ok)
 
 
 def _key_list(ctx: Context, params: dict, name: str) -> list:
@@ -303,7 +433,14 @@ ANALYSES = {
     "row_sum": Analysis(row_sum, ("table", "rows", "column")),
     "row_difference": Analysis(row_difference, ("table", "row", "minus", "column")),
     "at_most_cell": Analysis(at_most_cell, ("table", "row", "column", "why")),
-    "grim_mean": Analysis(grim_mean, ("table", "row", "column", "granularity")),
+    "grim_mean": Analysis(grim_mean, ("granularity",), ("table", "row", "column", "n_rows_of", "n")),
+    "percent_of_claim": Analysis(percent_of_claim, ("claim", "n_rows_of")),
+    "range_contains_mean": Analysis(range_contains_mean, ("table", "row", "end")),
+    "summary_value": Analysis(summary_value, ("table", "row", "column")),
+    "summary_percent": Analysis(summary_percent, ("table", "row", "n_rows_of")),
+    "grimmer_sd": Analysis(grimmer_sd, ("table", "row", "n_rows_of")),
+    "sd_feasible": Analysis(sd_feasible, ("table", "row", "n_rows_of"), ("floor",)),
+    "paired_mark": Analysis(paired_mark, ("table", "row", "baseline_row", "n_rows_of", "p_at_least", "p_below")),
     "not_recomputable": Analysis(None, ()),
 }
 
@@ -325,4 +462,9 @@ def check_params(ctx: Context, analysis: str, params: dict) -> Analysis:
 def recompute(ctx: Context, analysis: str, params: dict) -> Recomputed | None:
     """Run ``analysis``; None for ``not_recomputable``."""
     spec = check_params(ctx, analysis, params)
-    return None if spec.function is None else spec.function(ctx, params)
+    if spec.function is None:
+        return None
+    try:
+        return spec.function(ctx, params)
+    except ValueError as e:  # a statistic refused its input (a count above its denominator, ...)
+        ctx.fail(f"analysis {analysis!r}: {e}")

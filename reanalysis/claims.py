@@ -49,15 +49,29 @@ class Comparison:
 
 @dataclass(frozen=True)
 class ProportionSpec:
-    """A printed count over its denominator, to show with exact CIs; with ``itt_row`` and
-    ``withdrawn_row`` also as intention-to-treat and best case (withdrawals as failures / successes)."""
+    """A proportion to show with exact CIs: a count row (``events`` / ``denominator``) of a count
+    table, or the rows of a patient table meeting ``where``. With ``itt_row`` and ``withdrawn_row``
+    also as intention-to-treat and best case (withdrawals as failures / successes)."""
 
     id: str
     label: str
     table: str
-    row: str
+    row: str | None = None
     itt_row: str | None = None
     withdrawn_row: str | None = None
+    where: dict | None = None
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A figure of the paper redrawn from what it prints: ``remission_bars`` (bars per month and
+    series, each from a proportion, from a count printed in the text, or marked not recoverable) or
+    ``summary_panels`` (group mean and SD over time from a summary table, with its marks)."""
+
+    id: str
+    kind: str
+    title: str
+    params: dict
 
 
 @dataclass(frozen=True)
@@ -113,6 +127,7 @@ class PaperClaims:
     subsets: dict
     comparisons: dict
     proportions: tuple
+    figures: tuple
     claims: tuple[Claim, ...]
 
 
@@ -159,10 +174,23 @@ def load_claims(path: Path) -> PaperClaims:
     proportions, seen = [], set()
     for p in doc.get("proportion", []):
         pid = _id(path, p, "proportion")
-        _require(path, p, ("label", "table", "row"), pid)
+        _require(path, p, ("label", "table"), pid)
+        if ("row" in p) == ("where" in p):
+            raise ClaimError(f"{locate(path, claim=pid)}: a proportion needs either 'row' or 'where'")
         _unique(path, dict.fromkeys(seen), pid, "proportion")
         seen.add(pid)
-        proportions.append(ProportionSpec(pid, p["label"], p["table"], p["row"], p.get("itt_row"), p.get("withdrawn_row")))
+        proportions.append(ProportionSpec(pid, p["label"], p["table"], p.get("row"), p.get("itt_row"),
+                                          p.get("withdrawn_row"), p.get("where")))
+    figures, seen = [], set()
+    for f in doc.get("figure", []):
+        fid = _id(path, f, "figure")
+        _require(path, f, ("kind", "title"), fid)
+        if f["kind"] not in ("remission_bars", "summary_panels"):
+            raise ClaimError(f"{locate(path, claim=fid)}: unknown figure kind {f['kind']!r}; known: remission_bars, "
+                             "summary_panels")
+        _unique(path, dict.fromkeys(seen), fid, "figure")
+        seen.add(fid)
+        figures.append(FigureSpec(fid, f["kind"], f["title"], {k: v for k, v in f.items() if k not in ("id", "kind", "title")}))
     claims, seen = [], set()
     for entry in doc.get("claim", []):
         claims.append(_claim(path, entry, seen))
@@ -172,7 +200,7 @@ def load_claims(path: Path) -> PaperClaims:
         if c.same_as is not None and c.same_as not in seen:
             raise ClaimError(f"{locate(path, claim=c.id)}: same_as names unknown claim {c.same_as!r}")
     return PaperClaims(paper["id"], path, paper.get("source", ""), alpha, tuple(notes), subsets, comparisons,
-                       tuple(proportions), tuple(claims))
+                       tuple(proportions), tuple(figures), tuple(claims))
 
 
 def _claim(path: Path, entry: dict, seen: set) -> Claim:

@@ -55,6 +55,9 @@ def _outputs(papers, root: Path, full: bool) -> dict:
         if p.proportions:
             svgs[report.figure_name(p.paper, "proportions")] = figures.to_svg(
                 figures.proportions_figure(p.proportions, f"{p.paper}: proportions with exact 95% CIs"))
+        for f in p.figures:
+            draw = figures.remission_figure if f.kind == "remission_bars" else figures.panels_figure
+            svgs[report.figure_name(p.paper, f.id)] = figures.to_svg(draw(f))
     files = {root / name: text for name, text in svgs.items()}
     files[root / "results" / "report.md"] = report.markdown(papers)
     files[root / "results" / "report.html"] = report.html_page(papers, svgs)

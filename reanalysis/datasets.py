@@ -2,7 +2,7 @@
 
 A subset of Frictionless Table Schema is enforced: field order and names, types
 (``integer``, ``number``, ``boolean``, ``string``), ``missingValues``, the constraints
-``required``, ``unique``, ``minimum``, ``maximum`` and ``enum``, and ``primaryKey``. One
+``required``, ``unique``, ``minimum``, ``maximum``, ``enum`` and ``pattern``, and ``primaryKey``. One
 project extension: a field with ``"x-printed-as": "<field>"`` must equal the months that
 the printed age in ``<field>`` stands for, so the printed form and the number cannot drift apart.
 Nothing is coerced: a cell that does not fit its declared type is an error naming file, row,
@@ -44,6 +44,7 @@ class Table:
     frame: pd.DataFrame
     fields: dict
     primary_key: tuple[str, ...]
+    missing_values: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,8 @@ def _load_table(folder: Path, res: dict, where: str, verify_hashes: bool) -> Tab
                                 f"{values if len(values) > 1 else values[0]!r}, first seen on row {seen[values]}")
             seen[values] = r
     frame = pd.DataFrame({name: _series(columns[name], fields[name]) for name in fields})
-    return Table(res["name"], path, res.get("title", res["name"]), res.get("source_location", ""), frame, fields, key)
+    return Table(res["name"], path, res.get("title", res["name"]), res.get("source_location", ""), frame, fields, key,
+                 tuple(missing_codes))
 
 
 def _check_hash(path: Path, res: dict, folder: Path) -> None:
@@ -230,6 +232,8 @@ def _cell(raw: str, field: dict, missing_codes: set, where: str):
         value = _BOOLEAN[raw]
     else:
         value = raw
+    if "pattern" in cons and not re.fullmatch(cons["pattern"], raw):
+        raise DataError(f"{where}: value {raw!r} does not match the pattern {cons['pattern']}")
     if "enum" in cons and value not in cons["enum"]:
         raise DataError(f"{where}: value {raw!r} is not one of {cons['enum']}")
     if "minimum" in cons and value < cons["minimum"]:

@@ -74,6 +74,43 @@ class ProportionRow:
 
 
 @dataclass(frozen=True)
+class Bar:
+    """One bar of a redrawn remission figure: a percentage with its source, or not recoverable."""
+
+    series: str
+    month: int
+    k: int | None
+    n: int | None
+    source: str
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.k is None else 100 * self.k / self.n
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Group mean and SD of one variable over time, as printed in a summary table, with its marks."""
+
+    variable: str
+    unit: str
+    months: tuple
+    means: tuple
+    sds: tuple
+    marks: tuple
+
+
+@dataclass(frozen=True)
+class FigureData:
+    """What a paper figure plots, computed from the datasets (the figure module only draws it)."""
+
+    id: str
+    kind: str
+    title: str
+    items: tuple
+
+
+@dataclass(frozen=True)
 class PaperResult:
     """Everything computed for one paper."""
 
@@ -83,30 +120,38 @@ class PaperResult:
     verdicts: tuple
     comparisons: tuple
     proportions: tuple = ()
+    figures: tuple = ()
 
 
-def evaluate_paper(folder: Path) -> PaperResult:
-    """Validate one paper folder and judge every claim in it.
+def load_paper(folder: Path) -> tuple:
+    """Validate one paper folder: its datasets, its claims and the analyses they name.
 
     Raises
     ------
     DataError, ClaimError
-        On any bad input, before anything is computed for output.
+        On any bad input.
     """
     folder = Path(folder)
     dataset = load_dataset(folder)
     paper = load_claims(folder / "claims.toml")
     if paper.paper != folder.name:
         raise ClaimError(f"{paper.path}: [paper] id {paper.paper!r} differs from its folder name {folder.name!r}")
-    for claim in paper.claims:  # check every reference before computing anything
+    for claim in paper.claims:
         ctx = Context(dataset, paper, claim.id)
         for name, params in [(claim.analysis, claim.params)] + [(a.analysis, a.params) for a in claim.alternatives]:
             if name not in ANALYSES:
                 ctx.fail(f"unknown analysis {name!r}; known: {', '.join(sorted(ANALYSES))}")
+    return dataset, paper
+
+
+def evaluate_paper(folder: Path, loaded: tuple | None = None) -> PaperResult:
+    """Validate one paper folder (unless ``loaded`` by :func:`load_paper`) and judge every claim in it."""
+    dataset, paper = loaded or load_paper(folder)
     verdicts = judge_claims(dataset, paper)
     comparisons = tuple(_compare(Context(dataset, paper, cid), cid, paper.alpha) for cid in paper.comparisons)
     proportions = tuple(row for spec in paper.proportions for row in _proportions(Context(dataset, paper, spec.id), spec))
-    return PaperResult(paper.paper, dataset, paper, verdicts, comparisons, proportions)
+    figures = tuple(_figure(Context(dataset, paper, spec.id), spec) for spec in paper.figures)
+    return PaperResult(paper.paper, dataset, paper, verdicts, comparisons, proportions, figures)
 
 
 def judge_claims(dataset: Dataset, paper: PaperClaims) -> tuple:
@@ -120,7 +165,8 @@ def evaluate_all(datasets_root: Path) -> tuple:
     folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
     if not folders:
         raise ClaimError(f"{root}: no paper folders found")
-    return tuple(evaluate_paper(f) for f in folders)
+    loaded = [load_paper(f) for f in folders]  # every input validated before anything is computed
+    return tuple(evaluate_paper(f, pair) for f, pair in zip(folders, loaded))
 
 
 def _compare(ctx: Context, comparison_id: str, alpha: float) -> ComparisonResult:
@@ -139,7 +185,11 @@ def _proportions(ctx: Context, spec) -> list:
     def counts(row):
         return _whole(ctx, spec.table, row, "events"), _whole(ctx, spec.table, row, "denominator")
 
-    k, n = counts(spec.row)
+    if spec.where is not None:
+        rec = recompute(ctx, "count", {"table": spec.table, "where": spec.where})
+        k, n = int(rec.value), rec.n
+    else:
+        k, n = counts(spec.row)
     rows = [(f"as reported ({k}/{n})", k, n)]
     if spec.itt_row is not None:
         total = _whole(ctx, spec.table, spec.itt_row, "events")
@@ -150,6 +200,37 @@ def _proportions(ctx: Context, spec) -> list:
         rows.append((f"best case, withdrawals as successes ({k + withdrawn}/{total})", k + withdrawn, total))
     return [ProportionRow(spec.id, spec.label, basis, stats.clopper_pearson(a, b), stats.wilson(a, b))
             for basis, a, b in rows]
+
+
+def _figure(ctx: Context, spec) -> FigureData:
+    if spec.kind == "remission_bars":
+        bars = []
+        for b in spec.params.get("bar", []):
+            if "proportion" in b:
+                found = [r for r in _proportions(ctx, _spec(ctx, b["proportion"]))][0].exact
+                bars.append(Bar(b["series"], b["month"], found.k, found.n, "patient table"))
+            elif "claim" in b:
+                k = ctx.printed(b["claim"])
+                bars.append(Bar(b["series"], b["month"], int(k.value), len(ctx.table(b["n_rows_of"]).frame), "text only"))
+            else:
+                bars.append(Bar(b["series"], b["month"], None, None, "not recoverable"))
+        return FigureData(spec.id, spec.kind, spec.title, tuple(bars))
+    table = ctx.table(spec.params["table"]).frame
+    panels = []
+    for var in spec.params["variables"]:
+        rows = table[table["row"].str.rsplit("-", n=1).str[0] == var].sort_values("month")
+        if rows.empty:
+            ctx.fail(f"figure {spec.id!r}: table {spec.params['table']!r} has no rows for {var!r}")
+        panels.append(Panel(rows["variable"].iloc[0], rows["unit"].iloc[0], tuple(int(m) for m in rows["month"]),
+                            tuple(float(x) for x in rows["mean"]), tuple(float(x) for x in rows["sd"]), tuple(rows["mark"])))
+    return FigureData(spec.id, spec.kind, spec.title, tuple(panels))
+
+
+def _spec(ctx: Context, proportion_id: str):
+    for spec in ctx.paper.proportions:
+        if spec.id == proportion_id:
+            return spec
+    ctx.fail(f"unknown proportion {proportion_id!r}")
 
 
 def _whole(ctx: Context, table: str, row: str, column: str) -> int:
@@ -178,7 +259,10 @@ def _judge_value(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
     if rec is None:
         return _verdict(paper, claim, None, "not_recomputable", "not recomputable from the datasets", "", (), False)
     proposals = []
-    if rec.upper_bound:
+    if rec.feasible is not None:
+        rule = ""
+        verdict = "consistent" if rec.feasible else "discrepant"
+    elif rec.upper_bound:
         rule = ""
         ok = float(printed.value) <= rec.value
         verdict = "consistent" if ok else "discrepant"
@@ -213,7 +297,7 @@ def _propose(claim: Claim, ctx: Context, value: float) -> list:
         found.append(diagnosis.other_row_value(printed, _EXTREMES[claim.analysis], value, cells))
     for alt in claim.alternatives:
         rec = recompute(ctx, alt.analysis, alt.params)
-        if rec is not None:
+        if rec is not None and rec.feasible is not False:
             found.append(diagnosis.alternative(printed, alt.label, rec.value, rec.method))
     return [p for p in found if p is not None]
 
@@ -239,7 +323,7 @@ def _verdict(paper: PaperClaims, claim: Claim, rec, verdict: str, method: str, r
     interval = ""
     if claim.printed.kind == "bound":
         interval = str(claim.printed.interval("bound"))
-    elif rec is not None and not rec.upper_bound:
+    elif rec is not None and not rec.upper_bound and rec.feasible is None:
         interval = str(claim.printed.interval(rule or "half_up"))
     return Verdict(
         paper=paper.paper, claim_id=claim.id, location=claim.location, quote=claim.quote,

@@ -108,3 +108,76 @@ def proportions_figure(rows, title: str):
         fig.subplots_adjust(left=0.42, right=0.72, top=1 - 0.35 / fig.get_figheight(),
                             bottom=0.55 / fig.get_figheight())
     return fig
+
+
+def remission_figure(data):
+    """Bars of remission rates by month and series; bars the published text cannot give are drawn
+    as hatched outlines labelled 'not recoverable'; bars known only from the text are hatched.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Axis 0 holds one bar patch per item of ``data.items``, in order, with height = percent
+        (0 for bars that are not recoverable).
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    series = list(dict.fromkeys(b.series for b in data.items))
+    months = sorted({b.month for b in data.items})
+    width = 0.8 / len(series)
+    with _rc():
+        fig = Figure(figsize=(6.4, 3.6))
+        ax = fig.subplots()
+        for b in data.items:
+            x = months.index(b.month) + (series.index(b.series) - (len(series) - 1) / 2) * width
+            colour = f"C{series.index(b.series)}"
+            if b.percent is None:
+                ax.bar(x, 0, width, color="none")
+                ax.text(x, 2, "not\nrecoverable", ha="center", va="bottom", fontsize=6, rotation=90, color="0.4")
+            else:
+                ax.bar(x, b.percent, width, color=colour if b.source == "patient table" else "none",
+                       edgecolor=colour, hatch=None if b.source == "patient table" else "//", label=None)
+                ax.text(x, b.percent + 1, f"{b.k}/{b.n}", ha="center", va="bottom", fontsize=7)
+        ax.set_xticks(range(len(months)), [f"month {m}" for m in months])
+        ax.set_ylim(0, 110)
+        ax.set_ylabel("% of patients")
+        ax.set_title(data.title, fontsize=9, loc="left")
+        handles = [Patch(color=f"C{i}", label=s) for i, s in enumerate(series)]
+        ax.legend(handles=handles, fontsize=7, loc="upper left", frameon=False)
+        fig.text(0.01, 0.01, "solid: from the patient table; hatched: printed in the text only; "
+                 "empty: not recoverable from the published text", fontsize=7)
+        fig.subplots_adjust(bottom=0.17)
+    return fig
+
+
+def panels_figure(data):
+    """Group mean and SD over time per variable, with the printed significance marks; the note says
+    that the paper's per-patient lines cannot be regenerated.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axis per panel; each holds one errorbar line whose data are (months, means).
+    """
+    from matplotlib.figure import Figure
+
+    n = len(data.items)
+    with _rc():
+        fig = Figure(figsize=(2.2 * n, 3.0))
+        axes = fig.subplots(1, n)
+        for ax, letter, p in zip(axes, "abcdefgh", data.items):
+            ax.errorbar(p.months, p.means, yerr=p.sds, fmt="o-", color="black", capsize=3, markersize=3)
+            for m, y, s, mark in zip(p.months, p.means, p.sds, p.marks):
+                if mark:
+                    ax.text(m, y + s, mark, ha="center", va="bottom", fontsize=8)
+            ax.set_xticks(p.months)
+            ax.set_xlabel("month")
+            ax.set_title(f"({letter}) {p.variable}", fontsize=8, loc="left")
+            ax.set_ylabel(p.unit, fontsize=7)
+        fig.suptitle(data.title, fontsize=9, x=0.01, ha="left")
+        fig.text(0.01, 0.01, "Group mean and SD from Table 2 (* P<0.05, ** P<0.01). The published panels draw one "
+                 "line per patient; per-patient values are not printed, so those lines cannot be regenerated.",
+                 fontsize=7)
+        fig.subplots_adjust(left=0.05, right=0.98, top=0.8, bottom=0.25, wspace=0.5)
+    return fig

@@ -20,6 +20,7 @@ from pathlib import Path
 from reanalysis.claims import load_claims
 from reanalysis.datasets import load_dataset
 from reanalysis.engine import judge_claims
+from reanalysis.errors import ReanalysisError
 
 
 @dataclass(frozen=True)
@@ -57,23 +58,30 @@ def perturb(text: str, position: str = "last") -> str:
 
 
 def cells(folder: Path) -> list:
-    """Every non-missing cell of an integer or number field that is not a primary key, as
-    ``(table, row index, key, column, printed text)``."""
+    """Every non-missing numeric cell that is not a primary key (numbers, and numbers kept as printed
+    text), as ``(table, row index, key, column, printed text)``."""
     dataset = load_dataset(folder)
     out = []
     for name, table in dataset.tables.items():
         with table.path.open(encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
-        missing = set(table.fields.get("missingValues", []))
         key = table.primary_key[0] if table.primary_key else None
         for column, field in table.fields.items():
-            if field["type"] not in ("integer", "number") or column in table.primary_key:
+            if column in table.primary_key or not _numeric(field):
                 continue
             for i, row in enumerate(rows):
                 text = row[column]
-                if text != "" and text not in missing and text != "-":
+                if text and text not in table.missing_values:
                     out.append((name, i, row[key] if key else str(i + 2), column, text))
     return out
+
+
+def _numeric(field: dict) -> bool:
+    """Numbers, and summary values kept as printed text under a numeric pattern."""
+    if field["type"] in ("integer", "number"):
+        return True
+    pattern = field.get("constraints", {}).get("pattern", "")
+    return field["type"] == "string" and r"\d" in pattern
 
 
 def sweep(folder: Path, sample: int | None = None, seed: int = 2005, position: str = "last") -> list:
@@ -91,13 +99,20 @@ def sweep(folder: Path, sample: int | None = None, seed: int = 2005, position: s
         table = dataset.tables[table_name]
         new_text = perturb(text, position)
         frame = table.frame.copy()
-        frame.loc[frame.index[index], column] = float(new_text)
+        numeric = table.fields[column]["type"] in ("integer", "number")
+        frame.loc[frame.index[index], column] = float(new_text) if numeric else new_text
         variant = replace(dataset, tables={**dataset.tables, table_name: replace(table, frame=frame)})
-        verdicts = judge_claims(variant, paper)
+        try:
+            verdicts = judge_claims(variant, paper)
+        except ReanalysisError as e:  # `check` stops with exit 2 on it: detected
+            results.append(CellResult(folder.name, table_name, key, column, text, new_text, ("(input error)",),
+                                      (str(e).split(": ", 1)[-1],), 0.0))
+            continue
         fed = [v for v in verdicts if v.recomputed != baseline[v.claim_id].recomputed]
-        # Bounds that are not crossed and claims already discrepant cannot flip by a small move;
-        # the rest are judged by rounding, and a move under one printed unit can vanish in it.
-        rounded = [v for v in fed if baseline[v.claim_id].interval and baseline[v.claim_id].verdict != "discrepant"]
+        # Bounds and feasibility checks (no rounding rule) not crossed, and claims already discrepant,
+        # cannot flip by a small move; the rest are judged by rounding, and a move under one printed
+        # unit can vanish in it.
+        rounded = [v for v in fed if baseline[v.claim_id].rule and baseline[v.claim_id].verdict != "discrepant"]
         shift = max((abs(v.recomputed - baseline[v.claim_id].recomputed) / float(units[v.claim_id])
                      for v in rounded), default=0.0)
         detected = tuple(v.claim_id for v in verdicts if v.verdict != v.expected)

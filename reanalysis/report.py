@@ -69,6 +69,8 @@ def markdown(papers) -> str:
             out.append(f"- [{c.data.comparison.label}](../{figure_name(p.paper, c.data.comparison.id)})")
         if p.proportions:
             out.append(f"- [Proportions with exact 95% CIs](../{figure_name(p.paper, 'proportions')})")
+        for f in p.figures:
+            out.append(f"- [{f.title}](../{figure_name(p.paper, f.id)})")
         out += ["", "### Every claim", "", "| claim | location | printed | recomputed | verdict | method | diagnosis |",
                 "|---|---|---|---|---|---|---|"]
         for v in _sorted(p.verdicts):
@@ -133,6 +135,9 @@ def html_page(papers, svgs: dict) -> str:
             svg = svgs[figure_name(p.paper, "proportions")]
             body.append(f'<figure id="{e(p.paper)}-proportions">{_inline(svg)}'
                         "<figcaption>Proportions with exact 95% CIs</figcaption></figure>")
+        for f in p.figures:
+            body.append(f'<figure id="{e(p.paper)}-{e(f.id)}">{_inline(svgs[figure_name(p.paper, f.id)])}'
+                        f"<figcaption>{e(f.title)}</figcaption></figure>")
         body += ["<h3>Every claim</h3>", "<table><tr><th>claim</th><th>location</th><th>quote</th><th>printed</th>"
                  "<th>recomputed</th><th>verdict</th><th>method</th><th>diagnosis</th></tr>"]
         for v in _sorted(p.verdicts):

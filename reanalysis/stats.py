@@ -303,3 +303,136 @@ def _pair(before, after) -> tuple[np.ndarray, np.ndarray]:
     if b.size < 2:
         raise ValueError("paired test: needs at least two pairs")
     return b, a
+
+
+def grimmer(mean, sd, n: int):
+    """GRIMMER test for integer data: a sum and a sum of squares that give both printed values.
+
+    Parameters
+    ----------
+    mean, sd : reanalysis.rounding.Printed
+        The printed mean and SD (sample SD, n - 1 denominator).
+    n : int
+
+    Returns
+    -------
+    tuple of (int, int) or None
+        A whole sum ``S`` and sum of squares ``Q`` (``Q`` with the parity of ``S``, as for any
+        integers) whose mean ``S / n`` and SD ``sqrt((Q - S**2 / n) / (n - 1))`` round half up
+        to the printed values; None when no such pair exists.
+
+    Notes
+    -----
+    Anaya (2016); exact rational arithmetic. R equivalent: ``scrutiny::grimmer(x = "3.3",
+    sd = "2.8", n = 8)``.
+
+    Examples
+    --------
+    >>> from reanalysis.rounding import parse
+    >>> grimmer(parse("22.0"), parse("2.1"), 8)
+    (176, 3902)
+    """
+    if not isinstance(n, int) or n < 2:
+        raise ValueError(f"GRIMMER needs a whole n >= 2, got {n!r}")
+    m_iv, s_iv = mean.interval("half_up"), sd.interval("half_up")
+    sums = range(math.floor(Fraction(m_iv.low) * n), math.ceil(Fraction(m_iv.high) * n) + 1)
+    for total in sums:
+        if not _inside(Fraction(total, n), m_iv):
+            continue
+        base = Fraction(total * total, n)
+        low = (n - 1) * Fraction(s_iv.low) ** 2 + base
+        high = (n - 1) * Fraction(s_iv.high) ** 2 + base
+        for q in range(math.floor(low), math.ceil(high) + 1):
+            if (q - total) % 2 == 0 and q >= base:
+                var = (q - base) / (n - 1)
+                if _inside_sq(var, s_iv):
+                    return total, q
+    return None
+
+
+def sd_limits(mean, n: int, low=None, high=None, floor=None) -> tuple[float, float]:
+    """The smallest and largest sample SD that ``n`` values can have, given a printed mean and,
+    where printed, their range or a lower limit (such as 0 for a concentration).
+
+    Every printed value may be anywhere in its half-up rounding interval, and the limits hold
+    for all of them: the largest SD is the Bhatia-Davis bound ``sqrt((b - m)(m - a) n / (n - 1))``
+    maximised over the intervals (with only a lower limit ``a``: ``(m - a) sqrt(n)``); the
+    smallest is 0 without a range, and ``(b - a) / sqrt(2 (n - 1))`` with one (the two extremes
+    are observed).
+    """
+    m = mean.interval("half_up")
+    m_lo, m_hi = float(m.low), float(m.high)
+    if low is not None and high is not None:
+        a, b = float(low.interval("half_up").low), float(high.interval("half_up").high)
+        a_hi, b_lo = float(low.interval("half_up").high), float(high.interval("half_up").low)
+        centre = min(max((a + b) / 2, m_lo), m_hi)
+        largest = math.sqrt(max(0.0, (b - centre) * (centre - a)) * n / (n - 1))
+        smallest = max(0.0, b_lo - a_hi) / math.sqrt(2 * (n - 1))
+        return smallest, largest
+    if floor is not None:
+        return 0.0, max(0.0, m_hi - floor) * math.sqrt(n)
+    raise ValueError("sd_limits needs a printed range or a lower limit")
+
+
+def mark_correlations(before_mean, before_sd, after_mean, after_sd, n: int, p_at_least: float, p_below: float,
+                      steps: int = 2001):
+    """The within-patient correlations r for which a paired t-test on printed summaries can give
+    a p-value in ``[p_at_least, p_below)``.
+
+    Parameters
+    ----------
+    before_mean, before_sd, after_mean, after_sd : reanalysis.rounding.Printed
+    n : int
+        Pairs (df = n - 1).
+    p_at_least, p_below : float
+        The p-value range a significance mark states (``**``: 0 to 0.01; ``*``: 0.01 to 0.05;
+        no mark: 0.05 to 1).
+    steps : int
+        Grid of r over [-1, 1] (0.001 apart by default).
+
+    Returns
+    -------
+    tuple of (float, float) or None
+        The smallest and largest r on the grid for which some means and SDs inside their
+        rounding intervals give such a p-value; None when no r does.
+
+    Notes
+    -----
+    ``t = (m1 - m0) / sqrt((s0**2 + s1**2 - 2 r s0 s1) / n)``, two-sided p from
+    ``scipy.stats.t.sf`` (R: ``2 * pt(-abs(t), n - 1)``). For each r the attainable |t| form an
+    interval, from the smallest |m1 - m0| over the largest variance of the difference to the
+    largest over the smallest; the variance is extreme at corners of the SD box or where
+    ``s0 = r s1`` or ``s1 = r s0``. A Wilcoxon signed-rank test cannot be checked this way: it
+    needs the individual differences, which summaries do not give.
+    """
+    ivs = [p.interval("half_up") for p in (before_mean, before_sd, after_mean, after_sd)]
+    (m0a, m0b), (s0a, s0b), (m1a, m1b), (s1a, s1b) = [(float(i.low), float(i.high)) for i in ivs]
+    s0a, s1a = max(s0a, 0.0), max(s1a, 0.0)
+    d_lo, d_hi = m1a - m0b, m1b - m0a
+    d_max = max(abs(d_lo), abs(d_hi))
+    d_min = 0.0 if d_lo <= 0 <= d_hi else min(abs(d_lo), abs(d_hi))
+    df = n - 1
+    r = np.linspace(-1, 1, steps)
+    clip0, clip1 = (lambda v: np.clip(v, s0a, s0b)), (lambda v: np.clip(v, s1a, s1b))
+    points = [(np.full_like(r, x), np.full_like(r, y)) for x in (s0a, s0b) for y in (s1a, s1b)]
+    points += [(clip0(r * y), np.full_like(r, y)) for y in (s1a, s1b)] + [(np.full_like(r, x), clip1(r * x)) for x in (s0a, s0b)]
+    variances = np.array([x * x + y * y - 2 * r * x * y for x, y in points])
+    v_min, v_max = np.maximum(variances.min(axis=0), 0.0), variances.max(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_max = np.where(v_min == 0, np.inf, d_max / np.sqrt(v_min / n))
+        t_min = np.where(v_max == 0, 0.0, d_min / np.sqrt(v_max / n))
+    p_min, p_max = 2 * stats.t.sf(t_max, df), 2 * stats.t.sf(t_min, df)
+    found = r[(p_min < p_below) & (p_max >= p_at_least)]
+    if found.size == 0:
+        return None
+    return round(float(found.min()), 3), round(float(found.max()), 3)
+
+
+def _inside_sq(var: Fraction, iv) -> bool:
+    """Whether sqrt(var) lies in the (non-negative) interval ``iv``, compared exactly on squares."""
+    low, high = Fraction(iv.low), Fraction(iv.high)
+    if low >= 0 and (var < low * low or (var == low * low and not iv.low_closed)):
+        return False
+    if var > high * high or (var == high * high and not iv.high_closed):
+        return False
+    return True

@@ -101,3 +101,39 @@ def test_grim_mean_uses_the_claims_printed_value(counts_ctx):
 def test_bad_count_parameters(counts_ctx, analysis, params, message):
     with pytest.raises(ClaimError, match=message):
         recompute(counts_ctx, analysis, params)
+
+
+@pytest.fixture(scope="module")
+def kagawa_ctx():
+    folder = DATASETS / "kagawa"
+    return lambda cid: Context(load_dataset(folder), load_claims(folder / "claims.toml"), cid)
+
+
+def test_summary_analyses(kagawa_ctx):
+    ctx = kagawa_ctx("table1-egfr-mean")
+    assert recompute(ctx, "summary_value", {"table": "table2", "row": "egfr-baseline", "column": "mean"}).value == 89.6
+    rec = recompute(ctx, "summary_percent", {"table": "table1", "row": "urinary_casts", "n_rows_of": "table3"})
+    assert rec.value == 87.5 and rec.n == 8
+    rec = recompute(kagawa_ctx("results-elevated-creatinine-percent"), "percent_of_claim",
+                    {"claim": "results-elevated-creatinine-count", "n_rows_of": "table3"})
+    assert rec.value == 12.5
+
+
+def test_summary_checks_decide_feasibility(kagawa_ctx):
+    sd = recompute(kagawa_ctx("table1-sledai-sd"), "grimmer_sd", {"table": "table1", "row": "sledai", "n_rows_of": "table3"})
+    assert sd.feasible and "sum 176" in sd.method
+    lim = recompute(kagawa_ctx("table1-egfr-sd"), "sd_feasible", {"table": "table1", "row": "egfr", "n_rows_of": "table3"})
+    assert lim.feasible and "27.2 to 178" in lim.method
+    end = recompute(kagawa_ctx("table1-sledai-min"), "range_contains_mean", {"table": "table1", "row": "sledai", "end": "low"})
+    assert end.feasible and end.value == 22.0
+    mark = recompute(kagawa_ctx("table2-hemoglobin-month4-mark"), "paired_mark",
+                     {"table": "table2", "row": "hemoglobin-month4", "baseline_row": "hemoglobin-baseline",
+                      "n_rows_of": "table3", "p_at_least": 0.01, "p_below": 0.05})
+    assert mark.feasible and "only r in [0.334, 0.804]" in mark.method
+    grim = recompute(kagawa_ctx("table2-anti-dsdna-month2-mean"), "grim_mean", {"granularity": "1", "n_rows_of": "table3"})
+    assert grim.feasible is False and grim.value == 16.75
+
+
+def test_sd_feasible_needs_a_range_or_floor(kagawa_ctx):
+    with pytest.raises(ClaimError, match="needs a 'floor'"):
+        recompute(kagawa_ctx("table2-egfr-month2-sd"), "sd_feasible", {"table": "table2", "row": "egfr-month2", "n_rows_of": "table3"})

@@ -53,3 +53,27 @@ def test_proportions_figure_plots_the_counts():
         assert list(ci.get_xdata()) == [100 * row.exact.ci_low, 100 * row.exact.ci_high]
         assert row.exact.estimate == row.exact.k / row.exact.n
         assert list(point.get_xdata()) == [100 * row.exact.estimate]
+
+
+def test_kagawa_figures_plot_the_dataset_values():
+    from reanalysis.engine import evaluate_paper
+    from tests.conftest import DATASETS
+
+    result = evaluate_paper(DATASETS / "kagawa")
+    bars, panels = result.figures
+    t3 = result.dataset.tables["table3"].frame
+    known = {(b.series, b.month): b for b in bars.items}
+    assert (known["Complete remission", 6].k, known["Complete remission", 6].n) == (int(t3["complete_remission"].sum()), 8)
+    assert (known["SLEDAI remission", 6].k, known["SLEDAI remission", 6].n) == (int(t3["sledai_remission"].sum()), 8)
+    assert known["Complete remission", 2].percent is None and known["SLEDAI remission", 12].source == "text only"
+    fig = figures.remission_figure(bars)
+    heights = [p.get_height() for p in fig.axes[0].patches]
+    assert heights == [0 if b.percent is None else b.percent for b in bars.items]
+    t2 = result.dataset.tables["table2"].frame.set_index("row")
+    fig2 = figures.panels_figure(panels)
+    for ax, panel, var in zip(fig2.axes, panels.items, ["proteinuria", "creatinine", "c3", "anti_dsdna", "sledai"]):
+        line = ax.lines[0]
+        assert list(line.get_xdata()) == [0, 2, 4, 6]
+        expected = [float(t2.loc[f"{var}-{tp}", "mean"]) for tp in ("baseline", "month2", "month4", "month6")]
+        assert list(line.get_ydata()) == expected
+    assert "cannot be regenerated" in fig2.texts[-1].get_text()

@@ -174,3 +174,44 @@ def test_test_records_carry_n_and_statistic(comparisons):
 ])
 def test_grim_interval_ends(mean, n, step, expected):
     assert stats.grim(parse(mean), n, Decimal(step)) == expected
+
+
+@pytest.mark.parametrize("mean, sd, n, expected", [
+    ("22.0", "2.1", 8, (176, 3902)), ("3.3", "2.8", 8, (26, 138)), ("1.1", "2.1", 8, (9, 41)),
+    ("5.0", "0.1", 3, None),   # three whole numbers averaging 5 have SD 0 or >= 0.58
+    ("3.45", "1.0", 9, None),  # fails GRIM already
+])
+def test_grimmer(mean, sd, n, expected):
+    assert stats.grimmer(parse(mean), parse(sd), n) == expected
+
+
+def test_sd_limits_with_range_and_with_floor():
+    low, high = stats.sd_limits(parse("22.0"), 8, parse("20"), parse("26"))
+    assert 0 < low < 2.1 < high
+    assert stats.sd_limits(parse("0.09"), 8, floor=0) == (0.0, pytest.approx(0.095 * math.sqrt(8)))
+    with pytest.raises(ValueError, match="range or a lower limit"):
+        stats.sd_limits(parse("1.0"), 8)
+
+
+@pytest.mark.parametrize("cells, p_range, expected", [
+    (("4.56", "2.8", "0.09", "0.1"), (0, 0.01), (-1.0, 1.0)),      # holds whatever the correlation
+    (("11.1", "1.5", "12.4", "1.5"), (0.01, 0.05), (0.334, 0.804)),  # needs a moderate positive r
+    (("11.1", "1.5", "11.1", "1.5"), (0, 0.01), (0.999, 1.0)),    # equal means: only r -> 1 makes it significant
+    (("4.56", "2.8", "0.09", "0.1"), (0.05, 1.0), None),           # a fall this large cannot be non-significant
+])
+def test_mark_correlations(cells, p_range, expected):
+    assert stats.mark_correlations(*map(parse, cells), 8, *p_range) == expected
+
+
+def test_mark_correlations_upper_end_is_where_the_least_significant_case_reaches_p_001():
+    """Hemoglobin, baseline 11.1 (1.5) vs month 4 12.4 (1.5), marked *: at the upper end r = 0.804 the
+    least significant values in the rounding box (smallest change, largest variance of the difference)
+    still give p >= 0.01; at r = 0.806 they no longer do."""
+    from scipy import stats as sps
+
+    def p_least_significant(r, n=8):
+        d_min = 12.35 - 11.15
+        v_max = max(a * a + b * b - 2 * r * a * b for a in (1.45, 1.55) for b in (1.45, 1.55))
+        return 2 * sps.t.sf(d_min / math.sqrt(v_max / n), n - 1)
+
+    assert p_least_significant(0.804) >= 0.01 > p_least_significant(0.806)

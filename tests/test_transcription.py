@@ -75,3 +75,21 @@ def test_relapse_counts_agree_between_table2_and_table3():
     t2 = {r["patient"]: (r["relapses_pre"], r["relapses_post"]) for r in _rows("table2_laboratory.csv")}
     t3 = {r["patient"]: (r["relapses_pre"], r["relapses_post"]) for r in _rows("table3_clinical.csv")}
     assert t2 == t3
+
+
+def test_kagawa_summary_tables_equal_source_rows():
+    text = re.sub(r"\s+", " ", seed_text("001_28c76da32ca7c279.txt"))
+    with (DATASETS / "kagawa" / "table2_followup.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    by_var = {}
+    for r in rows:
+        cell = (f"{r['mean']} ({r['sd']})" if r["mean"] else f"{r['count']} ({r['percent']})")
+        by_var.setdefault(r["variable"], []).append(cell + (" " + r["mark"] if r["mark"] == "*" else r["mark"]))
+    for variable, cells in by_var.items():
+        assert " ".join(cells) in text, variable
+    with (DATASETS / "kagawa" / "table1_baseline.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["mean"]:
+                assert f"{r['mean']} ({r['sd']}); range, {r['range_low']}\u2013{r['range_high']}" in text, r["row"]
+            elif r["percent"]:
+                assert f"{r['count']} ({r['percent']})" in text, r["row"]
