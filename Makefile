@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv reproduce check test mutation mutation-code lock clean
+.PHONY: help venv reproduce check test bench mutation mutation-code lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ check: $(STAMP) ## Exit 0 when every claim's verdict equals its audited verdict,
 
 test: $(STAMP) ## Run the whole test suite (what CI runs)
 	$(PY) -m pytest
+
+bench: $(STAMP) ## Time check and reproduce beside the import floor, and a synthetic 10/100/1,000-paper scaling run
+	$(PY) -m reanalysis.bench
 
 mutation: $(STAMP) ## Full data-mutation sweep: perturb every transcribed cell, report what the claims detect
 	$(PY) -m reanalysis.mutation datasets

@@ -51,7 +51,8 @@ class Comparison:
 class ProportionSpec:
     """A proportion to show with exact CIs: a count row (``events`` / ``denominator``) of a count
     table, or the rows of a patient table meeting ``where``. With ``itt_row`` and ``withdrawn_row``
-    also as intention-to-treat and best case (withdrawals as failures / successes)."""
+    also as intention-to-treat and best case (withdrawals as failures / successes). ``disease`` and
+    ``regimen`` (default: the paper's) group it in the cross-study figure."""
 
     id: str
     label: str
@@ -60,6 +61,8 @@ class ProportionSpec:
     itt_row: str | None = None
     withdrawn_row: str | None = None
     where: dict | None = None
+    disease: str = ""
+    regimen: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,8 @@ def load_claims(path: Path) -> PaperClaims:
         _unique(path, dict.fromkeys(seen), pid, "proportion")
         seen.add(pid)
         proportions.append(ProportionSpec(pid, p["label"], p["table"], p.get("row"), p.get("itt_row"),
-                                          p.get("withdrawn_row"), p.get("where")))
+                                          p.get("withdrawn_row"), p.get("where"), p.get("disease", paper.get("disease", "")),
+                                          p.get("regimen", paper.get("regimen", ""))))
     figures, seen = [], set()
     for f in doc.get("figure", []):
         fid = _id(path, f, "figure")

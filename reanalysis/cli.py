@@ -58,6 +58,7 @@ def _outputs(papers, root: Path, full: bool) -> dict:
         for f in p.figures:
             draw = figures.remission_figure if f.kind == "remission_bars" else figures.panels_figure
             svgs[report.figure_name(p.paper, f.id)] = figures.to_svg(draw(f))
+    svgs[report.CROSS_STUDY] = figures.to_svg(figures.cross_study_figure(papers))
     files = {root / name: text for name, text in svgs.items()}
     files[root / "results" / "report.md"] = report.markdown(papers)
     files[root / "results" / "report.html"] = report.html_page(papers, svgs)

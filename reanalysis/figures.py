@@ -181,3 +181,46 @@ def panels_figure(data):
                  fontsize=7)
         fig.subplots_adjust(left=0.05, right=0.98, top=0.8, bottom=0.25, wspace=0.5)
     return fig
+
+
+def cross_study_figure(papers):
+    """Every proportion the papers report, forest-style with exact Clopper-Pearson 95% CIs, grouped
+    by disease and regimen; filled squares are rates as reported, hollow circles intention-to-treat
+    (withdrawals as failures), crosses the best case (withdrawals as successes).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Axis 0 holds, per row from the top, one Line2D for the CI and one for the estimate (x in %).
+    """
+    from matplotlib.figure import Figure
+
+    rows = sorted(((r.disease, r.regimen, p.paper, i, r) for p in papers for i, r in enumerate(p.proportions)),
+                  key=lambda t: (t[0], t[1], t[2], t[3]))
+    labels, y, groups = [], 0, []
+    with _rc():
+        fig = Figure(figsize=(8.0, 1.2 + 0.3 * (len(rows) + 2 * len({(d, g) for d, g, *_ in rows}))))
+        ax = fig.subplots()
+        previous = None
+        for disease, regimen, paper, _, r in rows:
+            if (disease, regimen) != previous:
+                groups.append((y, f"{disease} \u2014 {regimen}"))
+                y += 1
+                previous = (disease, regimen)
+            p = r.exact
+            style = ({"marker": "s", "color": "black"} if r.basis.startswith("as reported") else
+                     {"marker": "o", "color": "0.35", "markerfacecolor": "white"} if r.basis.startswith("ITT") else
+                     {"marker": "x", "color": "0.55"})
+            ax.plot([100 * p.ci_low, 100 * p.ci_high], [-y, -y], color=style["color"], linewidth=1.2)
+            ax.plot([100 * p.estimate], [-y], linestyle="none", **style)
+            labels.append((-y, f"{paper}: {r.label}, {r.basis}"))
+            y += 1
+        for gy, text in groups:
+            ax.text(1, -gy, text, ha="left", va="center", fontsize=7, fontweight="bold")
+        ax.set_yticks([t for t, _ in labels], [text for _, text in labels], fontsize=6)
+        ax.set_xlim(0, 100)
+        ax.set_ylim(-y + 0.4, 0.6)
+        ax.set_xlabel("% of patients, exact 95% CI\nsquare: as reported; circle: ITT; cross: best case", fontsize=7)
+        ax.set_title("Remission and response proportions across the sources", fontsize=9, loc="left")
+        fig.subplots_adjust(left=0.5, right=0.97, top=1 - 0.4 / fig.get_figheight(), bottom=0.8 / fig.get_figheight())
+    return fig

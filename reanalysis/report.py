@@ -15,6 +15,7 @@ from reanalysis.diagnosis import fmt
 from reanalysis.results import scorecard
 
 _ORDER = {"discrepant": 0, "not_recomputable": 1, "consistent": 2, "reproduced": 3}
+CROSS_STUDY = "figures/cross_study_proportions.svg"
 
 
 def figure_name(paper: str, comparison_id: str) -> str:
@@ -28,6 +29,7 @@ def markdown(papers) -> str:
            "value's rounding interval), `consistent` (only summary-level checks possible, and they pass), "
            "`discrepant` (with a diagnosis; decision errors flip significance), `not_recomputable` "
            "(the source lacks the data).", ""]
+    out += overview_markdown(papers)
     for p in papers:
         meta = p.dataset.meta
         card = scorecard(p)
@@ -80,6 +82,59 @@ def markdown(papers) -> str:
     return "\n".join(out) + "\n"
 
 
+def overview_markdown(papers) -> list:
+    """The cross-paper overview: counts per verdict, then every discrepancy, decision errors first."""
+    out = ["## Overview", "", "| paper | claims | " + " | ".join(VERDICTS) + " | decision errors |",
+           "|---|---:|" + "---:|" * (len(VERDICTS) + 1)]
+    for p in papers:
+        card = scorecard(p)
+        out.append(f"| [{p.paper}](#{p.paper}) | {len(p.verdicts)} | " + " | ".join(str(card[v]) for v in VERDICTS)
+                   + f" | {card['decision_errors']} |")
+    out += ["", "### Discrepancies across papers (decision errors first)", ""]
+    for p, v in _discrepancies(papers):
+        flag = " **decision error**" if v.decision_error else ""
+        out.append(f"- {p.paper} / **{v.claim_id}** ({v.location}): printed `{v.reported}`.{flag} {v.diagnosis}")
+    out += ["", f"![Remission and response proportions across the sources](../{CROSS_STUDY})", ""]
+    return out
+
+
+def _discrepancies(papers):
+    found = [(p, v) for p in papers for v in p.verdicts if v.verdict == "discrepant"]
+    return sorted(found, key=lambda pv: not pv[1].decision_error)
+
+
+def figure_links(paper) -> dict:
+    """Which figure shows each claim: claim id -> figure anchor (``paper-figure``)."""
+    links = {}
+    comparisons = {(c.data.comparison.table, col): c.data.comparison.id for c in paper.comparisons
+                   for col in (c.data.comparison.before, c.data.comparison.after)}
+    specs = paper.claims.proportions
+    panels = [(f.id, f.params) for f in paper.claims.figures if f.kind == "summary_panels"]
+    bars = {b["claim"]: f.id for f in paper.claims.figures if f.kind == "remission_bars"
+            for b in f.params.get("bar", []) if "claim" in b}
+    for claim in paper.claims.claims:
+        prm = claim.params
+        target = None
+        if "comparison" in prm:
+            target = prm["comparison"]
+        elif (prm.get("table"), prm.get("column")) in comparisons:
+            target = comparisons[prm.get("table"), prm.get("column")]
+        elif any(s.table == prm.get("table") and ((s.where is not None and s.where == prm.get("where")) or
+                                                   (s.row is not None and s.row in [prm.get("row")] + list(prm.get("rows", []))))
+                 for s in specs):
+            target = "proportions"
+        elif claim.id in bars:
+            target = bars[claim.id]
+        else:
+            for fid, fparams in panels:
+                row = str(prm.get("row", ""))
+                if prm.get("table") == fparams["table"] and any(row.startswith(v + "-") for v in fparams["variables"]):
+                    target = fid
+        if target is not None:
+            links[claim.id] = f"{paper.paper}-{target}"
+    return links
+
+
 def html_page(papers, svgs: dict) -> str:
     """One self-contained HTML file: no external scripts, fonts or stylesheets; figures inlined as SVG."""
     e = html.escape
@@ -87,7 +142,20 @@ def html_page(papers, svgs: dict) -> str:
             "<p>Verdicts: <b>reproduced</b> (recomputed from the data, inside the printed value's rounding "
             "interval), <b>consistent</b> (only summary-level checks possible, and they pass), <b>discrepant</b> "
             "(with a diagnosis; decision errors flip significance), <b>not_recomputable</b> (the source lacks the "
-            "data).</p>"]
+            "data).</p>",
+            '<section id="overview"><h2>Overview</h2><table id="overview-table"><tr><th>paper</th><th>claims</th>'
+            + "".join(f"<th>{v}</th>" for v in VERDICTS) + "<th>decision errors</th></tr>"]
+    for p in papers:
+        card = scorecard(p)
+        body.append(f'<tr><td><a href="#{e(p.paper)}">{e(p.paper)}</a></td><td>{len(p.verdicts)}</td>'
+                    + "".join(f"<td>{card[v]}</td>" for v in VERDICTS) + f"<td>{card['decision_errors']}</td></tr>")
+    body.append("</table><h3>Discrepancies across papers (decision errors first)</h3><ul>")
+    for p, v in _discrepancies(papers):
+        flag = ' <b class="de">decision error</b>' if v.decision_error else ""
+        body.append(f'<li><a href="#{e(p.paper)}-{e(v.claim_id)}">{e(p.paper)} / {e(v.claim_id)}</a> '
+                    f"({e(v.location)}): printed <code>{e(v.reported)}</code>.{flag} {e(v.diagnosis)}</li>")
+    body.append(f'</ul><figure id="cross-study">{_inline(svgs[CROSS_STUDY])}<figcaption>Remission and response '
+                "proportions across the sources, exact 95% CIs</figcaption></figure></section>")
     for p in papers:
         meta, card = p.dataset.meta, scorecard(p)
         body += [f'<section id="{e(p.paper)}"><h2>{e(p.paper)}: {e(meta.get("title", ""))}</h2>',
@@ -140,8 +208,11 @@ def html_page(papers, svgs: dict) -> str:
                         f"<figcaption>{e(f.title)}</figcaption></figure>")
         body += ["<h3>Every claim</h3>", "<table><tr><th>claim</th><th>location</th><th>quote</th><th>printed</th>"
                  "<th>recomputed</th><th>verdict</th><th>method</th><th>diagnosis</th></tr>"]
+        links = figure_links(p)
         for v in _sorted(p.verdicts):
-            body.append(f'<tr class="{v.verdict}"><td>{e(v.claim_id)}</td><td>{e(v.location)}</td><td>{e(v.quote)}</td>'
+            fig = (f'<br><a href="#{e(links[v.claim_id])}">figure</a>' if v.claim_id in links else "")
+            body.append(f'<tr id="{e(p.paper)}-{e(v.claim_id)}" class="{v.verdict}"><td>{e(v.claim_id)}{fig}</td>'
+                        f"<td>{e(v.location)}</td><td>{e(v.quote)}</td>"
                         f"<td>{e(v.reported)}</td><td>{e(_num(v.recomputed))}</td><td>{v.verdict}"
                         f"{' (decision error)' if v.decision_error else ''}</td><td>{e(v.method)}</td>"
                         f"<td>{e(v.diagnosis)}</td></tr>")

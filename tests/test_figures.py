@@ -77,3 +77,19 @@ def test_kagawa_figures_plot_the_dataset_values():
         expected = [float(t2.loc[f"{var}-{tp}", "mean"]) for tp in ("baseline", "month2", "month4", "month6")]
         assert list(line.get_ydata()) == expected
     assert "cannot be regenerated" in fig2.texts[-1].get_text()
+
+
+def test_cross_study_figure_plots_every_proportion():
+    from reanalysis.engine import evaluate_all
+    from tests.conftest import DATASETS
+
+    papers = evaluate_all(DATASETS)
+    rows = [r for p in papers for r in p.proportions]
+    fig = figures.cross_study_figure(papers)
+    lines = fig.axes[0].lines
+    assert len(lines) == 2 * len(rows)
+    plotted = sorted((ci.get_xdata()[0], ci.get_xdata()[1], pt.get_xdata()[0]) for ci, pt in zip(lines[::2], lines[1::2]))
+    expected = sorted((100 * r.exact.ci_low, 100 * r.exact.ci_high, 100 * r.exact.estimate) for r in rows)
+    assert plotted == expected
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert any("ITT" in label for label in labels) and any("as reported" in label for label in labels)

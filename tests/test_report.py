@@ -7,8 +7,11 @@ from reanalysis import figures, report
 
 @pytest.fixture(scope="module")
 def svgs(ohtomo):
-    return {report.figure_name(ohtomo.paper, c.data.comparison.id): figures.to_svg(figures.paired_figure(c))
-            for c in ohtomo.comparisons}
+    drawn = {report.figure_name(ohtomo.paper, c.data.comparison.id): figures.to_svg(figures.paired_figure(c))
+             for c in ohtomo.comparisons}
+    drawn[report.figure_name(ohtomo.paper, "proportions")] = figures.to_svg(figures.proportions_figure(ohtomo.proportions, "t"))
+    drawn[report.CROSS_STUDY] = figures.to_svg(figures.cross_study_figure([ohtomo]))
+    return drawn
 
 
 def test_markdown_lists_discrepancies_before_the_claims(ohtomo):
@@ -24,7 +27,7 @@ def test_markdown_lists_discrepancies_before_the_claims(ohtomo):
 
 def test_html_is_self_contained_with_every_figure_inline(ohtomo, svgs):
     page = report.html_page([ohtomo], svgs)
-    assert page.count("<svg") == len(ohtomo.comparisons)
+    assert page.count("<svg") == len(svgs) == len(ohtomo.comparisons) + 2
     assert not re.search(r"""(src|href)=["']https?:""", page)
     assert "<script" not in page and "<?xml" not in page
     assert '<section id="ohtomo2005">' in page
@@ -33,7 +36,7 @@ def test_html_is_self_contained_with_every_figure_inline(ohtomo, svgs):
 def test_every_claim_appears_once_in_the_html(ohtomo, svgs):
     page = report.html_page([ohtomo], svgs)
     for v in ohtomo.verdicts:
-        assert page.count(f"<td>{v.claim_id}</td>") == 1
+        assert page.count(f'<tr id="ohtomo2005-{v.claim_id}"') == 1
 
 
 def test_report_sets_itt_beside_completers():
@@ -46,3 +49,50 @@ def test_report_sets_itt_beside_completers():
     assert ("Complete or partial remission: 81.8% among the 11 analysed; counting the 3 withdrawals as failures "
             "(ITT) gives 64.3%") in md
     assert "../figures/amjnephrol2012/proportions.svg" in md
+
+
+@pytest.fixture(scope="module")
+def everything():
+    from reanalysis.engine import evaluate_all
+    from tests.conftest import DATASETS
+
+    return evaluate_all(DATASETS)
+
+
+def test_overview_lists_every_paper_and_puts_decision_errors_first(everything):
+    md = "\n".join(report.overview_markdown(everything))
+    for p in everything:
+        assert f"| [{p.paper}](#{p.paper}) | {len(p.verdicts)} |" in md
+    items = [line for line in md.splitlines() if line.startswith("- ")]
+    assert len(items) == sum(v.verdict == "discrepant" for p in everything for v in p.verdicts)
+    flags = ["decision error" in line for line in items]
+    assert flags == sorted(flags, reverse=True) and flags[0]
+
+
+def test_claims_link_to_the_figure_that_shows_them(everything):
+    by = {p.paper: p for p in everything}
+    links = report.figure_links(by["ohtomo2005"])
+    assert links["results-relapse-p"] == "ohtomo2005-relapses"
+    assert links["results-csa-cum-pre-mean"] == "ohtomo2005-csa-cumulative"
+    assert links["discussion-weaned-percent"] == "ohtomo2005-proportions"
+    kagawa = report.figure_links(by["kagawa"])
+    assert kagawa["table2-sledai-month2-mark"] == "kagawa-fig2-biochemistry"
+    assert kagawa["discussion-cr-month12-count"] == "kagawa-fig1-remission"
+    assert kagawa["results-cr-month6-percent"] == "kagawa-proportions"
+    assert report.figure_links(by["amjnephrol2012"])["en-early-remission"] == "amjnephrol2012-proportions"
+    assert "results-age-start-mean" not in links
+
+
+def test_every_link_target_exists_in_the_page(everything):
+    from reanalysis import figures
+    svgs = {report.CROSS_STUDY: "<svg/>"}
+    for p in everything:
+        for c in p.comparisons:
+            svgs[report.figure_name(p.paper, c.data.comparison.id)] = "<svg/>"
+        svgs[report.figure_name(p.paper, "proportions")] = "<svg/>"
+        for f in p.figures:
+            svgs[report.figure_name(p.paper, f.id)] = "<svg/>"
+    page = report.html_page(everything, svgs)
+    targets = set(re.findall(r'href="#([^"]+)"', page))
+    ids = set(re.findall(r'id="([^"]+)"', page))
+    assert targets and targets <= ids
