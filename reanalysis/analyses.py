@@ -7,6 +7,7 @@ is computed. Adding a paper needs no code here unless it needs a new kind of sta
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 from dataclasses import dataclass
@@ -408,6 +409,86 @@ def range_contains_mean(ctx: Context, params: dict) -> Recomputed:
                       summary_level=True, feasible=ok)
 
 
+def _arm(ctx: Context, table: str, row: str) -> tuple[int, int]:
+    k, n = _cell(ctx, table, row, "events"), _cell(ctx, table, row, "n")
+    if not (k.is_integer() and n.is_integer()):
+        ctx.fail(f"row {row!r} of {table!r} does not hold whole counts")
+    return int(k), int(n)
+
+
+def arm_percent(ctx: Context, params: dict) -> Recomputed:
+    """A printed percentage against its arm's events and n."""
+    k, n = _arm(ctx, params["table"], params["row"])
+    ci = stats.clopper_pearson(k, n)
+    return Recomputed(100 * ci.estimate, f"percentage {k}/{n} x 100 ({params['table']} row {params['row']!r}); "
+                      f"{ci.method}: {100 * ci.ci_low:.1f}% to {100 * ci.ci_high:.1f}%", n)
+
+
+def percent_attainable(ctx: Context, params: dict) -> Recomputed:
+    """Whether any whole count k out of n gives the printed percentage (when k is not printed)."""
+    n = int(params["n"]) if "n" in params else int(_cell(ctx, params["table"], params["row"], params["column"]))
+    printed = ctx.printed(ctx.claim_id)
+    best = min(range(n + 1), key=lambda k: abs(100 * k / n - float(printed.value)))
+    hits = [k for k in range(n + 1) if printed.interval("half_up").contains(100 * k / n)]
+    method = f"percentages k/{n} x 100 for whole k = 0..{n}, rounded half up"
+    if hits:
+        return Recomputed(100 * hits[0] / n, method + f"; attainable with k = {', '.join(map(str, hits))}", n,
+                          summary_level=True, feasible=True)
+    return Recomputed(100 * best / n, method + f"; none prints as {printed.text} (nearest {best}/{n})", n,
+                      summary_level=True, feasible=False)
+
+
+def two_by_two_p(ctx: Context, params: dict) -> Recomputed:
+    """A printed two-arm p-value recomputed from the arms' counts by one named 2x2 test."""
+    (k1, n1), (k2, n2) = _arm(ctx, params["table"], params["row_a"]), _arm(ctx, params["table"], params["row_b"])
+    res = stats.two_by_two(k1, n1, k2, n2, params["method"])
+    return Recomputed(res.p_value, f"{res.method}; {k1}/{n1} vs {k2}/{n2}", n1 + n2)
+
+
+def risk_difference(ctx: Context, params: dict) -> Recomputed:
+    (k1, n1), (k2, n2) = _arm(ctx, params["table"], params["row_a"]), _arm(ctx, params["table"], params["row_b"])
+    res = stats.risk_difference(k1, n1, k2, n2, params["method"])
+    part = params["part"]
+    if part not in ("estimate", "low", "high"):
+        ctx.fail("'part' must be estimate, low or high")
+    value = {"estimate": res.estimate, "low": res.ci_low, "high": res.ci_high}[part]
+    return Recomputed(100 * value, f"{res.method}, in percentage points; {k1}/{n1} vs {k2}/{n2}: "
+                      f"{100 * res.estimate:.2f} ({100 * res.ci_low:.2f} to {100 * res.ci_high:.2f})", n1 + n2)
+
+
+def rr_centre(ctx: Context, params: dict) -> Recomputed:
+    """A published ratio must sit at the centre of its CI on the log scale (within the printed rounding)."""
+    est, low, high = (_printed_cell(ctx, params["table"], params["row"], c) for c in ("estimate", "ci_low", "ci_high"))
+    lo_iv, hi_iv, est_iv = low.interval("half_up"), high.interval("half_up"), est.interval("half_up")
+    smallest = math.sqrt(float(lo_iv.low) * float(hi_iv.low))
+    largest = math.sqrt(float(lo_iv.high) * float(hi_iv.high))
+    ok = smallest <= float(est_iv.high) and largest >= float(est_iv.low)
+    return Recomputed(math.sqrt(float(low.value) * float(high.value)),
+                      f"geometric centre of the CI {low.text} to {high.text}: {smallest:.4f} to {largest:.4f} over the "
+                      f"CI's rounding, against the estimate {est.text}", 1, summary_level=True, feasible=ok)
+
+
+def subset_total(ctx: Context, params: dict) -> Recomputed:
+    """Can k of the listed trials make the printed total of patients?"""
+    k = int(ctx.printed(params["k_claim"]).value)
+    total = int(ctx.printed(params["total_claim"]).value)
+    rows = _key_list(ctx, params, "rows")
+    sizes = {r: int(_cell(ctx, params["table"], r, "n")) for r in rows}
+    found = next((combo for combo in itertools.combinations(rows, k) if sum(sizes[r] for r in combo) == total), None)
+    method = f"subsets of {k} of the {len(rows)} trials the document lists ({params['table']}) summing to {total} patients"
+    if found is None:
+        return Recomputed(float(total), method + "; none does", k, summary_level=True, feasible=False)
+    return Recomputed(float(total), method + "; " + " + ".join(f"{r} ({sizes[r]})" for r in found), k,
+                      summary_level=True, feasible=True)
+
+
+def sum_of_claims(ctx: Context, params: dict) -> Recomputed:
+    """A printed total against the printed parts it is made of."""
+    parts = [ctx.printed(c) for c in _key_list(ctx, params, "claims")]
+    return Recomputed(float(sum(p.value for p in parts)), "sum of the printed parts " + " + ".join(p.text for p in parts),
+                      len(parts), summary_level=True)
+
+
 def _key_list(ctx: Context, params: dict, name: str) -> list:
     keys = params[name]
     if not isinstance(keys, list) or not keys:
@@ -441,6 +522,13 @@ ANALYSES = {
     "grimmer_sd": Analysis(grimmer_sd, ("table", "row", "n_rows_of")),
     "sd_feasible": Analysis(sd_feasible, ("table", "row", "n_rows_of"), ("floor",)),
     "paired_mark": Analysis(paired_mark, ("table", "row", "baseline_row", "n_rows_of", "p_at_least", "p_below")),
+    "arm_percent": Analysis(arm_percent, ("table", "row")),
+    "percent_attainable": Analysis(percent_attainable, (), ("n", "table", "row", "column")),
+    "two_by_two_p": Analysis(two_by_two_p, ("table", "row_a", "row_b", "method")),
+    "risk_difference": Analysis(risk_difference, ("table", "row_a", "row_b", "method", "part")),
+    "rr_centre": Analysis(rr_centre, ("table", "row")),
+    "subset_total": Analysis(subset_total, ("table", "rows", "k_claim", "total_claim")),
+    "sum_of_claims": Analysis(sum_of_claims, ("claims",)),
     "not_recomputable": Analysis(None, ()),
 }
 

@@ -131,6 +131,7 @@ class PaperClaims:
     comparisons: dict
     proportions: tuple
     figures: tuple
+    pooled: tuple
     claims: tuple[Claim, ...]
 
 
@@ -195,6 +196,16 @@ def load_claims(path: Path) -> PaperClaims:
         _unique(path, dict.fromkeys(seen), fid, "figure")
         seen.add(fid)
         figures.append(FigureSpec(fid, f["kind"], f["title"], {k: v for k, v in f.items() if k not in ("id", "kind", "title")}))
+    pooled, seen = [], set()
+    for spec in doc.get("pooled", []):
+        sid = _id(path, spec, "pooled")
+        _require(path, spec, ("label", "table", "trials"), sid)
+        for t in spec["trials"]:
+            if not isinstance(t, dict) or {"label", "treatment", "comparator"} - set(t):
+                raise ClaimError(f"{locate(path, claim=sid)}: each trial needs label, treatment and comparator rows")
+        _unique(path, dict.fromkeys(seen), sid, "pooled")
+        seen.add(sid)
+        pooled.append(FigureSpec(sid, "pooled", spec["label"], {k: v for k, v in spec.items() if k not in ("id", "label")}))
     claims, seen = [], set()
     for entry in doc.get("claim", []):
         claims.append(_claim(path, entry, seen))
@@ -204,7 +215,7 @@ def load_claims(path: Path) -> PaperClaims:
         if c.same_as is not None and c.same_as not in seen:
             raise ClaimError(f"{locate(path, claim=c.id)}: same_as names unknown claim {c.same_as!r}")
     return PaperClaims(paper["id"], path, paper.get("source", ""), alpha, tuple(notes), subsets, comparisons,
-                       tuple(proportions), tuple(figures), tuple(claims))
+                       tuple(proportions), tuple(figures), tuple(pooled), tuple(claims))
 
 
 def _claim(path: Path, entry: dict, seen: set) -> Claim:

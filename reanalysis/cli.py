@@ -15,7 +15,8 @@ from reanalysis.claims import VERDICTS
 from reanalysis.datasets import rehash
 from reanalysis.engine import evaluate_all
 from reanalysis.errors import ReanalysisError
-from reanalysis.results import claims_csv, comparisons_csv, mismatches, proportions_csv, scorecard, write_files
+from reanalysis.results import (claims_csv, comparisons_csv, mismatches, proportions_csv, pvalue_methods_csv, scorecard,
+                                write_files)
 
 
 def main(argv=None) -> int:
@@ -58,6 +59,8 @@ def _outputs(papers, root: Path, full: bool) -> dict:
         for f in p.figures:
             draw = figures.remission_figure if f.kind == "remission_bars" else figures.panels_figure
             svgs[report.figure_name(p.paper, f.id)] = figures.to_svg(draw(f))
+        for pooled in p.pooled:
+            svgs[report.figure_name(p.paper, f"forest-{pooled.id}")] = figures.to_svg(figures.forest_figure(pooled))
     svgs[report.CROSS_STUDY] = figures.to_svg(figures.cross_study_figure(papers))
     files = {root / name: text for name, text in svgs.items()}
     files[root / "results" / "report.md"] = report.markdown(papers)
@@ -66,6 +69,7 @@ def _outputs(papers, root: Path, full: bool) -> dict:
         files[root / "results" / "claims.csv"] = claims_csv(papers)
         files[root / "results" / "comparisons.csv"] = comparisons_csv(papers)
         files[root / "results" / "proportions.csv"] = proportions_csv(papers)
+        files[root / "results" / "pvalue_methods.csv"] = pvalue_methods_csv(papers)
     return files
 
 

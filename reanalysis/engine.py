@@ -19,7 +19,7 @@ from reanalysis.rounding import RULE_NAMES, as_decimal
 
 _EXTREMES = {"min": "minimum", "max": "maximum"}
 PARALLEL_FROM = 8  # below this many papers a process pool costs more than it saves
-_P_VALUE_ANALYSES = {"paired_t_p"}
+_P_VALUE_ANALYSES = {"paired_t_p", "two_by_two_p"}
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,38 @@ class FigureData:
 
 
 @dataclass(frozen=True)
+class MethodSearch:
+    """Every 2x2 test tried on one printed p-value, and which reproduce it (the search is disclosed)."""
+
+    claim_id: str
+    location: str
+    reported: str
+    counts: str
+    method: str
+    results: tuple  # (test name, p-value, reproduces)
+
+
+@dataclass(frozen=True)
+class TrialRR:
+    label: str
+    k1: int
+    n1: int
+    k2: int
+    n2: int
+    rr: stats.Interval2 | None
+
+
+@dataclass(frozen=True)
+class PooledResult:
+    """An independent pooled risk ratio over the trials the document reports, with each trial's RR."""
+
+    id: str
+    label: str
+    trials: tuple
+    pooled: stats.Pooled
+
+
+@dataclass(frozen=True)
 class PaperResult:
     """Everything computed for one paper."""
 
@@ -126,6 +158,8 @@ class PaperResult:
     comparisons: tuple
     proportions: tuple = ()
     figures: tuple = ()
+    method_search: tuple = ()
+    pooled: tuple = ()
 
 
 def load_paper(folder: Path) -> tuple:
@@ -156,7 +190,35 @@ def evaluate_paper(folder: Path, loaded: tuple | None = None) -> PaperResult:
     comparisons = tuple(_compare(Context(dataset, paper, cid), cid, paper.alpha) for cid in paper.comparisons)
     proportions = tuple(row for spec in paper.proportions for row in _proportions(Context(dataset, paper, spec.id), spec))
     figures = tuple(_figure(Context(dataset, paper, spec.id), spec) for spec in paper.figures)
-    return PaperResult(paper.paper, dataset, paper, verdicts, comparisons, proportions, figures)
+    searches = tuple(_search(Context(dataset, paper, c.id), c) for c in paper.claims if c.analysis == "two_by_two_p")
+    pooled = tuple(_pool(Context(dataset, paper, spec.id), spec) for spec in paper.pooled)
+    return PaperResult(paper.paper, dataset, paper, verdicts, comparisons, proportions, figures, searches, pooled)
+
+
+def _search(ctx: Context, claim: Claim) -> MethodSearch:
+    results = []
+    for method in stats.TWO_BY_TWO:
+        try:
+            rec = recompute(ctx, "two_by_two_p", {**claim.params, "method": method})
+        except ClaimError:
+            continue  # a test that cannot be computed for these counts (an empty column)
+        results.append((method, rec.value, claim.printed.match(rec.value) is not None))
+    counts = recompute(ctx, "two_by_two_p", claim.params).method.rsplit("; ", 1)[-1]
+    return MethodSearch(claim.id, claim.location, claim.reported, counts, claim.params["method"], tuple(results))
+
+
+def _pool(ctx: Context, spec) -> PooledResult:
+    trials = []
+    for t in spec.params["trials"]:
+        def arm(rows):
+            counts = [recompute(ctx, "cell", {"table": spec.params["table"], "row": r, "column": c}).value
+                      for r in rows for c in ("events", "n")]
+            return int(sum(counts[0::2])), int(counts[1])
+        (k1, n1), (k2, n2) = arm(t["treatment"]), arm(t["comparator"])
+        rr = stats.risk_ratio(k1, n1, k2, n2) if k1 and k2 else None
+        trials.append(TrialRR(t["label"], k1, n1, k2, n2, rr))
+    return PooledResult(spec.id, spec.title, tuple(trials),
+                        stats.pool_risk_ratios([(t.k1, t.n1, t.k2, t.n2) for t in trials]))
 
 
 def judge_claims(dataset: Dataset, paper: PaperClaims) -> tuple:
@@ -191,8 +253,10 @@ def _compare(ctx: Context, comparison_id: str, alpha: float) -> ComparisonResult
 
 def _proportions(ctx: Context, spec) -> list:
     """The reported proportion and, where withdrawals are known, its ITT and best-case versions."""
+    size = "denominator" if "denominator" in ctx.table(spec.table).fields else "n"
+
     def counts(row):
-        return _whole(ctx, spec.table, row, "events"), _whole(ctx, spec.table, row, "denominator")
+        return _whole(ctx, spec.table, row, "events"), _whole(ctx, spec.table, row, size)
 
     if spec.where is not None:
         rec = recompute(ctx, "count", {"table": spec.table, "where": spec.where})

@@ -224,3 +224,36 @@ def cross_study_figure(papers):
         ax.set_title("Remission and response proportions across the sources", fontsize=9, loc="left")
         fig.subplots_adjust(left=0.5, right=0.97, top=1 - 0.4 / fig.get_figheight(), bottom=0.8 / fig.get_figheight())
     return fig
+
+
+def forest_figure(pooled):
+    """Forest plot of each trial's risk ratio (log-scale 95% CI) and the pooled fixed-effect,
+    DerSimonian-Laird and Paule-Mandel estimates, on a log axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Axis 0 holds, per row from the top, one Line2D for the CI and one for the estimate.
+    """
+    from matplotlib.figure import Figure
+
+    rows = [(f"{t.label}: {t.k1}/{t.n1} vs {t.k2}/{t.n2}", t.rr) for t in pooled.trials if t.rr is not None]
+    p = pooled.pooled
+    rows += [(f"pooled, {r.method}", r) for r in (p.fixed, p.dersimonian_laird, p.paule_mandel)]
+    with _rc():
+        fig = Figure(figsize=(7.2, 1.2 + 0.35 * len(rows)))
+        ax = fig.subplots()
+        for i, (label, r) in enumerate(rows):
+            y = -i
+            diamond = label.startswith("pooled")
+            ax.plot([r.ci_low, r.ci_high], [y, y], color="black", linewidth=1.2)
+            ax.plot([r.estimate], [y], marker="D" if diamond else "s", color="black", linestyle="none")
+        ax.axvline(1, color="0.6", linewidth=0.8, linestyle="--")
+        ax.set_xscale("log")
+        ax.set_yticks([-i for i in range(len(rows))], [label for label, _ in rows], fontsize=7)
+        ax.set_xlabel("risk ratio, MMF (or multitarget) / comparator, 95% CI (log scale)", fontsize=7)
+        ax.set_title(pooled.label, fontsize=9, loc="left")
+        ax.text(0.99, 0.02, f"Q = {p.q:.2f}, I\u00b2 = {100 * p.i2:.0f}%, \u03c4\u00b2 DL = {p.tau2_dl:.3f}, PM = {p.tau2_pm:.3f}",
+                transform=ax.transAxes, ha="right", va="bottom", fontsize=7)
+        fig.subplots_adjust(left=0.42, right=0.97, top=1 - 0.4 / fig.get_figheight(), bottom=0.7 / fig.get_figheight())
+    return fig

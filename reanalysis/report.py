@@ -53,6 +53,7 @@ def markdown(papers) -> str:
                            f"{_pct(r.exact.ci_low)} to {_pct(r.exact.ci_high)} | {_pct(r.wilson.ci_low)} to "
                            f"{_pct(r.wilson.ci_high)} |")
             out += [""] + [f"- {line}" for line in itt_summary(p.proportions)]
+        out += _methods_markdown(p) + _pooled_markdown(p)
         if p.comparisons:
             out += ["", "### Sensitivity reanalysis of the paired tests", "",
                     "| comparison | n | mean change (95% CI) | paired t p | Wilcoxon p | permutation p | conclusion |",
@@ -73,6 +74,8 @@ def markdown(papers) -> str:
             out.append(f"- [Proportions with exact 95% CIs](../{figure_name(p.paper, 'proportions')})")
         for f in p.figures:
             out.append(f"- [{f.title}](../{figure_name(p.paper, f.id)})")
+        for pooled in p.pooled:
+            out.append(f"- [Forest plot: {pooled.label}](../{figure_name(p.paper, 'forest-' + pooled.id)})")
         out += ["", "### Every claim", "", "| claim | location | printed | recomputed | verdict | method | diagnosis |",
                 "|---|---|---|---|---|---|---|"]
         for v in _sorted(p.verdicts):
@@ -179,6 +182,7 @@ def html_page(papers, svgs: dict) -> str:
                             f"</td><td>{_pct(r.wilson.ci_low)} to {_pct(r.wilson.ci_high)}</td></tr>")
             body.append("</table><ul>" + "".join(f"<li>{e(line)}</li>" for line in itt_summary(p.proportions))
                         + "</ul>")
+        body += _html_from_markdown(_methods_markdown(p) + _pooled_markdown(p))
         if p.comparisons:
             body += ["<h3>Sensitivity reanalysis of the paired tests</h3>",
                      "<table><tr><th>comparison</th><th>n</th><th>mean change (95% CI)</th><th>paired t p</th>"
@@ -206,6 +210,10 @@ def html_page(papers, svgs: dict) -> str:
         for f in p.figures:
             body.append(f'<figure id="{e(p.paper)}-{e(f.id)}">{_inline(svgs[figure_name(p.paper, f.id)])}'
                         f"<figcaption>{e(f.title)}</figcaption></figure>")
+        for pooled in p.pooled:
+            body.append(f'<figure id="{e(p.paper)}-forest-{e(pooled.id)}">'
+                        f"{_inline(svgs[figure_name(p.paper, 'forest-' + pooled.id)])}"
+                        f"<figcaption>Forest plot: {e(pooled.label)}</figcaption></figure>")
         body += ["<h3>Every claim</h3>", "<table><tr><th>claim</th><th>location</th><th>quote</th><th>printed</th>"
                  "<th>recomputed</th><th>verdict</th><th>method</th><th>diagnosis</th></tr>"]
         links = figure_links(p)
@@ -241,6 +249,65 @@ def itt_summary(rows) -> list:
             f"{_pct(itt.ci_low)} to {_pct(itt.ci_high)}), as successes {_pct(best.estimate)}; the reported rate "
             f"is {100 * (reported.estimate - itt.estimate):.1f} percentage points above the ITT rate.")
     return lines
+
+
+def _methods_markdown(paper) -> list:
+    """The method-identification table: every 2x2 test tried on each printed p-value."""
+    if not paper.method_search:
+        return []
+    tests = [name for name, _, _ in paper.method_search[0].results]
+    out = ["", "### Which test reproduces each printed p-value", "",
+           "Every two-arm p-value was recomputed from the arms' counts by each test below; a value in **bold** "
+           "reproduces the printed one under its rounding. This is a search over methods, disclosed in full "
+           "(results/pvalue_methods.csv); the claim's verdict uses the test the document names, else the "
+           "standard Pearson chi-square.", "",
+           "| claim | printed | counts | " + " | ".join(tests) + " |", "|---|---|---|" + "---:|" * len(tests)]
+    for s in paper.method_search:
+        cells = {name: (f"**{fmt(v)}**" if ok else fmt(v)) for name, v, ok in s.results}
+        out.append(f"| {s.claim_id} | {s.reported} | {s.counts} | " + " | ".join(cells.get(t, "") for t in tests) + " |")
+    return out
+
+
+def _pooled_markdown(paper) -> list:
+    out = []
+    for pooled in paper.pooled:
+        p = pooled.pooled
+        out += ["", f"### Independent pooled estimate: {pooled.label}", "",
+                "Pooled here from the per-trial counts this document reports (not the published meta-analyses' "
+                "own data); risk ratio of MMF (or multitarget) over the comparator.", "",
+                "| trial | counts | RR (95% CI) |", "|---|---|---|"]
+        for t in pooled.trials:
+            rr = f"{fmt(t.rr.estimate)} ({fmt(t.rr.ci_low)} to {fmt(t.rr.ci_high)})" if t.rr else "not estimable (zero events)"
+            out.append(f"| {t.label} | {t.k1}/{t.n1} vs {t.k2}/{t.n2} | {rr} |")
+        for r in (p.fixed, p.dersimonian_laird, p.paule_mandel):
+            out.append(f"| pooled, {r.method} | {p.k} trials | {fmt(r.estimate)} ({fmt(r.ci_low)} to {fmt(r.ci_high)}) |")
+        out += ["", f"Heterogeneity: Q = {p.q:.2f} on {p.k - 1} df, I\u00b2 = {100 * p.i2:.0f}%, "
+                f"tau\u00b2 = {p.tau2_dl:.3f} (DerSimonian-Laird), {p.tau2_pm:.3f} (Paule-Mandel)."]
+    return out
+
+
+def _html_from_markdown(lines: list) -> list:
+    """The few Markdown forms the method and pooled sections use (headings, paragraphs, tables), as HTML."""
+    e, out, table = html.escape, [], []
+    for line in lines + [""]:
+        if line.startswith("| "):
+            if not line.startswith("|---"):
+                cells = [c.strip() for c in line.strip("|").split(" | ")]
+                tag = "th" if not table else "td"
+                table.append("<tr>" + "".join(f"<{tag}>{_bold(e(c))}</{tag}>" for c in cells) + "</tr>")
+            continue
+        if table:
+            out.append("<table>" + "".join(table) + "</table>")
+            table = []
+        if line.startswith("### "):
+            out.append(f"<h3>{e(line[4:])}</h3>")
+        elif line:
+            out.append(f"<p>{_bold(e(line))}</p>")
+    return out
+
+
+def _bold(text: str) -> str:
+    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
 
 
 def _pct(x: float) -> str:

@@ -64,6 +64,20 @@ def proportions_csv(papers) -> str:
     return _csv(PROPORTION_COLUMNS, rows)
 
 
+PVALUE_COLUMNS = ("paper", "claim_id", "location", "reported", "counts", "test", "p_value", "reproduces", "preferred")
+
+
+def pvalue_methods_csv(papers) -> str:
+    """Every 2x2 test tried on every printed two-arm p-value, and which reproduce it."""
+    rows = []
+    for p in papers:
+        for s in p.method_search:
+            for test, value, ok in s.results:
+                rows.append((p.paper, s.claim_id, s.location, s.reported, s.counts, test, fmt(value),
+                             "true" if ok else "false", "true" if test == s.method else "false"))
+    return _csv(PVALUE_COLUMNS, rows)
+
+
 def scorecard(paper) -> dict:
     """Counts per verdict (all four, zero included), with the number of decision errors."""
     counts = Counter(v.verdict for v in paper.verdicts)

@@ -13,7 +13,8 @@ from fractions import Fraction
 
 import numpy as np
 from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, test_proportions_2indep
 
 # Paired differences of printed decimals carry binary noise (2.73 - 2.13 != 0.60 exactly);
 # rounding them far below any printed precision lets equal printed differences tie.
@@ -436,3 +437,125 @@ def _inside_sq(var: Fraction, iv) -> bool:
     if var > high * high or (var == high * high and not iv.high_closed):
         return False
     return True
+
+
+@dataclass(frozen=True)
+class Interval2:
+    """An estimate comparing two proportions with its 95% CI and the method that made it."""
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+    method: str
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """A pooled risk ratio over trials: fixed effect and two random-effects estimators, with heterogeneity."""
+
+    k: int
+    fixed: Interval2
+    dersimonian_laird: Interval2
+    paule_mandel: Interval2
+    q: float
+    i2: float
+    tau2_dl: float
+    tau2_pm: float
+
+
+TWO_BY_TWO = ("pearson", "yates", "fisher", "wald_z")
+_TWO_BY_TWO_NAMES = {
+    "pearson": "Pearson chi-square without continuity correction, scipy.stats.chi2_contingency(correction=False) "
+               "(R: chisq.test(correct = FALSE)); equals the pooled two-proportion z-test",
+    "yates": "Pearson chi-square with Yates' continuity correction, scipy.stats.chi2_contingency(correction=True) "
+             "(R: chisq.test(correct = TRUE))",
+    "fisher": "Fisher's exact test, two-sided, scipy.stats.fisher_exact (R: fisher.test)",
+    "wald_z": "unpooled (Wald) z-test of the difference, statsmodels test_proportions_2indep(method='wald')",
+}
+
+
+def two_by_two(k1: int, n1: int, k2: int, n2: int, method: str) -> TestResult:
+    """Two-sided test of two independent proportions k1/n1 against k2/n2.
+
+    Parameters
+    ----------
+    method : {"pearson", "yates", "fisher", "wald_z"}
+
+    Notes
+    -----
+    ``pearson`` is ``chisq.test(matrix, correct = FALSE)`` in R, ``yates`` ``correct = TRUE``,
+    ``fisher`` ``fisher.test``; ``wald_z`` uses the unpooled variance (R: ``prop.test`` has no
+    equivalent; it is ``2 * pnorm(-abs(d / se))``).
+    """
+    for k, n in ((k1, n1), (k2, n2)):
+        _check_counts(k, n, "two-by-two test")
+    table = np.array([[k1, n1 - k1], [k2, n2 - k2]])
+    if method in ("pearson", "yates"):
+        if (table.sum(axis=0) == 0).any():
+            raise ValueError("chi-square test: a column of the 2x2 table is empty")
+        res = stats.chi2_contingency(table, correction=method == "yates")
+        statistic, p = res.statistic, res.pvalue
+    elif method == "fisher":
+        res = stats.fisher_exact(table)
+        statistic, p = res.statistic, res.pvalue
+    elif method == "wald_z":
+        res = test_proportions_2indep(k1, n1, k2, n2, method="wald")
+        statistic, p = res.statistic, res.pvalue
+    else:
+        raise ValueError(f"unknown 2x2 test {method!r}; known: {', '.join(TWO_BY_TWO)}")
+    return TestResult(n1 + n2, float(statistic), float(p), _TWO_BY_TWO_NAMES[method])
+
+
+def risk_difference(k1: int, n1: int, k2: int, n2: int, method: str) -> Interval2:
+    """Difference k1/n1 - k2/n2 with a 95% CI: ``wald`` or ``newcomb`` (Newcombe's hybrid score).
+
+    Notes
+    -----
+    statsmodels ``confint_proportions_2indep(compare="diff", method=...)``; R:
+    ``prop.test(correct = FALSE)$conf.int`` for Wald-type, ``PropCIs::diffscoreci`` for Newcombe-type.
+    """
+    if method not in ("wald", "newcomb"):
+        raise ValueError(f"unknown risk-difference CI {method!r}; known: wald, newcomb")
+    low, high = confint_proportions_2indep(k1, n1, k2, n2, method=method, compare="diff")
+    name = {"wald": "Wald", "newcomb": "Newcombe hybrid score"}[method]
+    return Interval2(k1 / n1 - k2 / n2, float(low), float(high),
+                     f"risk difference with {name} 95% CI, statsmodels confint_proportions_2indep(method='{method}')")
+
+
+def risk_ratio(k1: int, n1: int, k2: int, n2: int) -> Interval2:
+    """Risk ratio (k1/n1) / (k2/n2) with the log-scale (Katz) 95% CI.
+
+    Notes
+    -----
+    statsmodels ``confint_proportions_2indep(compare="ratio", method="log")``; R:
+    ``exp(log(rr) + c(-1, 1) * qnorm(0.975) * sqrt(1/k1 - 1/n1 + 1/k2 - 1/n2))``.
+    """
+    if 0 in (k1, k2):
+        raise ValueError("risk ratio: a zero count has no log-scale CI")
+    low, high = confint_proportions_2indep(k1, n1, k2, n2, method="log", compare="ratio")
+    return Interval2((k1 / n1) / (k2 / n2), float(low), float(high),
+                     "risk ratio with log-scale (Katz) 95% CI, statsmodels confint_proportions_2indep(method='log')")
+
+
+def pool_risk_ratios(trials) -> Pooled:
+    """Pool (k1, n1, k2, n2) trials' risk ratios on the log scale.
+
+    Notes
+    -----
+    ``statsmodels.stats.meta_analysis.effectsize_2proportions(statistic="risk-ratio")`` and
+    ``combine_effects`` with inverse-variance fixed effect, DerSimonian-Laird (``method_re="dl"``)
+    and Paule-Mandel (``method_re="pm"``) random effects; R: ``metafor::rma(measure = "RR",
+    method = "FE" / "DL" / "PM")``.
+    """
+    k1, n1, k2, n2 = (np.array(x) for x in zip(*trials))
+    eff, var = effectsize_2proportions(k1, n1, k2, n2, statistic="risk-ratio")
+    dl, pm = combine_effects(eff, var, method_re="dl"), combine_effects(eff, var, method_re="pm")
+
+    def row(res, name, label):
+        r = res.summary_frame().loc[name]
+        return Interval2(float(np.exp(r["eff"])), float(np.exp(r["ci_low"])), float(np.exp(r["ci_upp"])), label)
+
+    return Pooled(len(trials), row(dl, "fixed effect", "fixed effect, inverse variance"),
+                  row(dl, "random effect", "random effects, DerSimonian-Laird"),
+                  row(pm, "random effect", "random effects, Paule-Mandel"),
+                  float(dl.q), float(dl.i2), float(dl.tau2), float(pm.tau2))

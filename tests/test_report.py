@@ -92,6 +92,8 @@ def test_every_link_target_exists_in_the_page(everything):
         svgs[report.figure_name(p.paper, "proportions")] = "<svg/>"
         for f in p.figures:
             svgs[report.figure_name(p.paper, f.id)] = "<svg/>"
+        for pooled in p.pooled:
+            svgs[report.figure_name(p.paper, "forest-" + pooled.id)] = "<svg/>"
     page = report.html_page(everything, svgs)
     targets = set(re.findall(r'href="#([^"]+)"', page))
     ids = set(re.findall(r'id="([^"]+)"', page))
