@@ -137,3 +137,35 @@ def test_summary_checks_decide_feasibility(kagawa_ctx):
 def test_sd_feasible_needs_a_range_or_floor(kagawa_ctx):
     with pytest.raises(ClaimError, match="needs a 'floor'"):
         recompute(kagawa_ctx("table2-egfr-month2-sd"), "sd_feasible", {"table": "table2", "row": "egfr-month2", "n_rows_of": "table3"})
+
+
+@pytest.fixture(scope="module")
+def jcr_ctx():
+    folder = DATASETS / "jcr2011"
+    return lambda cid: Context(load_dataset(folder), load_claims(folder / "claims.toml"), cid)
+
+
+def test_trial_level_analyses(jcr_ctx):
+    rec = recompute(jcr_ctx("ginzler-cr-p"), "two_by_two_p", {"table": "arms", "row_a": "ginzler-cr-mmf", "row_b": "ginzler-cr-ivc", "method": "pearson"})
+    assert rec.value == pytest.approx(0.0046612, abs=1e-7) and "16/71 vs 4/69" in rec.method
+    rd = recompute(jcr_ctx("ginzler-cr-difference-low"), "risk_difference",
+                   {"table": "arms", "row_a": "ginzler-cr-mmf", "row_b": "ginzler-cr-ivc", "method": "wald", "part": "low"})
+    assert rd.value == pytest.approx(5.5643, abs=1e-4)
+    assert recompute(jcr_ctx("ong-remission-ivc-percent"), "arm_percent", {"table": "arms", "row": "ong-remission-ivc"}).value == 52.0
+
+
+def test_percent_attainability(jcr_ctx):
+    bad = recompute(jcr_ctx("survey-rheumatologists-percent"), "percent_attainable", {"n": 141})
+    assert bad.feasible is False and "nearest 135/141" in bad.method
+    good = recompute(jcr_ctx("survey-nephrologists-percent"), "percent_attainable", {"n": 141})
+    assert good.feasible and "k = 5" in good.method
+
+
+def test_published_ratio_centre_subset_sums_and_parts(jcr_ctx):
+    assert recompute(jcr_ctx("meta1-partial-rr"), "rr_centre", {"table": "meta", "row": "ref18-partial"}).feasible
+    rec = recompute(jcr_ctx("meta1-patients"), "subset_total", {"table": "trials", "rows": ["ginzler", "alms-induction", "ong", "chan2000", "chan2005", "bao"],
+                                                                "k_claim": "meta1-trials", "total_claim": "meta1-patients"})
+    assert rec.feasible and "ginzler (140) + alms-induction (370) + ong (44) + chan2005 (64)" in rec.method
+    none = recompute(jcr_ctx("meta1-patients"), "subset_total", {"table": "trials", "rows": ["ginzler", "ong"], "k_claim": "meta1-trials", "total_claim": "meta1-patients"})
+    assert none.feasible is False
+    assert recompute(jcr_ctx("meta2-trials"), "sum_of_claims", {"claims": ["meta2-induction-trials", "meta2-maintenance-trials"]}).value == 6

@@ -178,3 +178,22 @@ def test_a_count_equal_to_its_bound_is_consistent(project):
     result = evaluate_paper(project / "datasets" / "amjnephrol2012")
     v = next(v for v in result.verdicts if v.claim_id == "en-early-remission")
     assert v.verdict == "consistent" and v.recomputed == 9 and v.interval == ""
+
+
+def test_every_two_arm_p_value_gets_the_full_method_search():
+    result = evaluate_paper(DATASETS / "jcr2011")
+    by = {s.claim_id: s for s in result.method_search}
+    assert {name for name, _, _ in by["ginzler-cr-p"].results} == {"pearson", "yates", "fisher", "wald_z"}
+    assert [name for name, _, ok in by["ginzler-cr-p"].results if ok] == ["pearson"]
+    assert [name for name, _, ok in by["chan05-doubling-p"].results if ok] == ["fisher"]
+    assert not any(ok for _, _, ok in by["chan05-esrd-p"].results)
+    v = next(v for v in result.verdicts if v.claim_id == "chan05-esrd-p")
+    assert v.verdict == "discrepant" and v.decision_error
+
+
+def test_independent_pooled_estimates():
+    result = evaluate_paper(DATASETS / "jcr2011")
+    pooled = {p.id: p for p in result.pooled}
+    assert [(t.k1, t.n1, t.k2, t.n2) for t in pooled["any-remission"].trials] == [
+        (37, 71, 21, 69), (104, 185, 98, 185), (11, 19, 13, 25), (20, 21, 19, 21)]
+    assert pooled["complete-remission"].pooled.k == 3

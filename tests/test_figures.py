@@ -93,3 +93,17 @@ def test_cross_study_figure_plots_every_proportion():
     assert plotted == expected
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert any("ITT" in label for label in labels) and any("as reported" in label for label in labels)
+
+
+def test_forest_plot_draws_each_trial_and_the_pooled_estimates():
+    from reanalysis.engine import evaluate_paper
+    from tests.conftest import DATASETS
+
+    pooled = evaluate_paper(DATASETS / "jcr2011").pooled[0]
+    fig = figures.forest_figure(pooled)
+    *lines, reference = fig.axes[0].lines
+    assert list(reference.get_xdata()) == [1, 1]  # the no-effect line
+    expected = [t.rr for t in pooled.trials if t.rr] + [pooled.pooled.fixed, pooled.pooled.dersimonian_laird, pooled.pooled.paule_mandel]
+    assert len(lines) == 2 * len(expected)
+    for (ci, point), r in zip(zip(lines[::2], lines[1::2]), expected):
+        assert list(ci.get_xdata()) == [r.ci_low, r.ci_high] and list(point.get_xdata()) == [r.estimate]

@@ -215,3 +215,56 @@ def test_mark_correlations_upper_end_is_where_the_least_significant_case_reaches
         return 2 * sps.t.sf(d_min / math.sqrt(v_max / n), n - 1)
 
     assert p_least_significant(0.804) >= 0.01 > p_least_significant(0.806)
+
+
+PAIRS = ["ginzler-cr-mmf|ginzler-cr-ivc", "ong-remission-ivc|ong-remission-mmf", "chan05-doubling-mmf|chan05-doubling-cyc",
+         "chan05-esrd-mmf|chan05-esrd-cyc", "chan00-infection-mmf|chan00-infection-cyc"]
+
+
+def _arms(pair):
+    import csv as _csv
+    with (ROOT / "datasets" / "jcr2011" / "arms.csv").open(encoding="utf-8") as f:
+        rows = {r["row"]: (int(r["events"]), int(r["n"])) for r in _csv.DictReader(f) if r["n"]}
+    a, b = pair.split("|")
+    return (*rows[a], *rows[b])
+
+
+@pytest.mark.parametrize("pair", PAIRS)
+@pytest.mark.parametrize("method", stats.TWO_BY_TWO)
+def test_two_by_two_matches_r(pair, method):
+    assert close(stats.two_by_two(*_arms(pair), method).p_value, R[pair, method])
+
+
+@pytest.mark.parametrize("pair", PAIRS)
+def test_risk_difference_and_ratio_match_r(pair):
+    counts = _arms(pair)
+    wald, newcombe = stats.risk_difference(*counts, "wald"), stats.risk_difference(*counts, "newcomb")
+    assert close(wald.ci_low, R[pair, "rd_wald_low"]) and close(wald.ci_high, R[pair, "rd_wald_high"])
+    assert close(newcombe.ci_low, R[pair, "rd_newcombe_low"]) and close(newcombe.ci_high, R[pair, "rd_newcombe_high"])
+    if (pair, "rr_low") in R:
+        rr = stats.risk_ratio(*counts)
+        assert close(rr.ci_low, R[pair, "rr_low"]) and close(rr.ci_high, R[pair, "rr_high"])
+    else:
+        with pytest.raises(ValueError, match="zero count"):
+            stats.risk_ratio(*counts)
+
+
+def test_pooled_risk_ratios_match_metafor():
+    pooled = stats.pool_risk_ratios([(16, 71, 4, 69), (5, 19, 3, 25), (17, 21, 16, 21)])
+    for name, r in (("FE", pooled.fixed), ("DL", pooled.dersimonian_laird)):
+        key = f"pooled-complete-remission-{name}"
+        assert close(r.estimate, R[key, "rr"]) and close(r.ci_low, R[key, "low"]) and close(r.ci_high, R[key, "high"])
+    assert close(pooled.q, R["pooled-complete-remission-FE", "QE"]) and close(pooled.tau2_dl, R["pooled-complete-remission-DL", "tau2"])
+    # Paule-Mandel is found by iteration; statsmodels and metafor stop at different tolerances.
+    key = "pooled-complete-remission-PM"
+    assert math.isclose(pooled.paule_mandel.estimate, R[key, "rr"], rel_tol=1e-5)
+    assert math.isclose(pooled.tau2_pm, R[key, "tau2"], rel_tol=1e-4)
+
+
+def test_two_by_two_rejects_bad_input():
+    with pytest.raises(ValueError, match="unknown 2x2 test"):
+        stats.two_by_two(1, 10, 2, 10, "barnard")
+    with pytest.raises(ValueError, match="0 <= k <= n"):
+        stats.two_by_two(11, 10, 2, 10, "fisher")
+    with pytest.raises(ValueError, match="unknown risk-difference CI"):
+        stats.risk_difference(1, 10, 2, 10, "agresti")
