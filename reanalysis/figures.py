@@ -199,7 +199,7 @@ def cross_study_figure(papers):
                   key=lambda t: (t[0], t[1], t[2], t[3]))
     labels, y, groups = [], 0, []
     with _rc():
-        fig = Figure(figsize=(8.0, 1.2 + 0.3 * (len(rows) + 2 * len({(d, g) for d, g, *_ in rows}))))
+        fig = Figure(figsize=(10.0, 1.2 + 0.3 * (len(rows) + 2 * len({(d, g) for d, g, *_ in rows}))))
         ax = fig.subplots()
         previous = None
         for disease, regimen, paper, _, r in rows:
@@ -222,7 +222,7 @@ def cross_study_figure(papers):
         ax.set_ylim(-y + 0.4, 0.6)
         ax.set_xlabel("% of patients, exact 95% CI\nsquare: as reported; circle: ITT; cross: best case", fontsize=7)
         ax.set_title("Remission and response proportions across the sources", fontsize=9, loc="left")
-        fig.subplots_adjust(left=0.5, right=0.97, top=1 - 0.4 / fig.get_figheight(), bottom=0.8 / fig.get_figheight())
+        fig.subplots_adjust(left=0.52, right=0.98, top=1 - 0.4 / fig.get_figheight(), bottom=0.8 / fig.get_figheight())
     return fig
 
 
@@ -251,9 +251,9 @@ def forest_figure(pooled):
         ax.axvline(1, color="0.6", linewidth=0.8, linestyle="--")
         ax.set_xscale("log")
         ax.set_yticks([-i for i in range(len(rows))], [label for label, _ in rows], fontsize=7)
-        ax.set_xlabel("risk ratio, MMF (or multitarget) / comparator, 95% CI (log scale)", fontsize=7)
-        ax.set_title(pooled.label, fontsize=9, loc="left")
-        ax.text(0.99, 0.02, f"Q = {p.q:.2f}, I\u00b2 = {100 * p.i2:.0f}%, \u03c4\u00b2 DL = {p.tau2_dl:.3f}, PM = {p.tau2_pm:.3f}",
-                transform=ax.transAxes, ha="right", va="bottom", fontsize=7)
-        fig.subplots_adjust(left=0.42, right=0.97, top=1 - 0.4 / fig.get_figheight(), bottom=0.7 / fig.get_figheight())
+        ax.set_xlabel("risk ratio, MMF (or multitarget) / comparator, 95% CI (log scale)\n"
+                      f"heterogeneity: Q = {p.q:.2f}, I\u00b2 = {100 * p.i2:.0f}%, \u03c4\u00b2 = {p.tau2_dl:.3f} (DL), "
+                      f"{p.tau2_pm:.3f} (PM)", fontsize=7)
+        fig.suptitle(pooled.label, fontsize=9, x=0.01, ha="left")
+        fig.subplots_adjust(left=0.42, right=0.97, top=1 - 0.45 / fig.get_figheight(), bottom=0.85 / fig.get_figheight())
     return fig

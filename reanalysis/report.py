@@ -259,8 +259,8 @@ def _methods_markdown(paper) -> list:
     out = ["", "### Which test reproduces each printed p-value", "",
            "Every two-arm p-value was recomputed from the arms' counts by each test below; a value in **bold** "
            "reproduces the printed one under its rounding. This is a search over methods, disclosed in full "
-           "(results/pvalue_methods.csv); the claim's verdict uses the test the document names, else the "
-           "standard Pearson chi-square.", "",
+           "(results/pvalue_methods.csv). The document names no test; each claim's verdict uses the test named in "
+           "its method (Pearson chi-square unless the claim's note says why another).", "",
            "| claim | printed | counts | " + " | ".join(tests) + " |", "|---|---|---|" + "---:|" * len(tests)]
     for s in paper.method_search:
         cells = {name: (f"**{fmt(v)}**" if ok else fmt(v)) for name, v, ok in s.results}
