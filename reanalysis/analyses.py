@@ -476,9 +476,10 @@ def subset_total(ctx: Context, params: dict) -> Recomputed:
     sizes = {r: int(_cell(ctx, params["table"], r, "n")) for r in rows}
     found = next((combo for combo in itertools.combinations(rows, k) if sum(sizes[r] for r in combo) == total), None)
     method = f"subsets of {k} of the {len(rows)} trials the document lists ({params['table']}) summing to {total} patients"
+    value = float(k if ctx.claim_id == params["k_claim"] else total)  # on the scale of the claim it checks
     if found is None:
-        return Recomputed(float(total), method + "; none does", k, summary_level=True, feasible=False)
-    return Recomputed(float(total), method + "; " + " + ".join(f"{r} ({sizes[r]})" for r in found), k,
+        return Recomputed(value, method + "; none does", k, summary_level=True, feasible=False)
+    return Recomputed(value, method + "; " + " + ".join(f"{r} ({sizes[r]})" for r in found), k,
                       summary_level=True, feasible=True)
 
 
