@@ -197,3 +197,19 @@ def test_independent_pooled_estimates():
     assert [(t.k1, t.n1, t.k2, t.n2) for t in pooled["any-remission"].trials] == [
         (37, 71, 21, 69), (104, 185, 98, 185), (11, 19, 13, 25), (20, 21, 19, 21)]
     assert pooled["complete-remission"].pooled.k == 3
+
+
+def test_evaluate_all_on_a_missing_folder_is_bad_input(tmp_path):
+    with pytest.raises(ClaimError, match="no paper folders"):
+        evaluate_all(tmp_path / "nowhere")
+
+
+def test_itt_without_a_withdrawn_row_takes_the_difference():
+    from reanalysis.analyses import Context
+    from reanalysis.claims import ProportionSpec
+    from reanalysis.engine import _proportions, load_paper
+
+    dataset, paper = load_paper(DATASETS / "amjnephrol2012")
+    spec = ProportionSpec("x", "remission", "counts", row="remission", itt_row="enrolled")
+    rows = _proportions(Context(dataset, paper, "x"), spec)
+    assert [(r.exact.k, r.exact.n) for r in rows] == [(9, 11), (9, 14), (12, 14)]

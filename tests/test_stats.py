@@ -5,6 +5,7 @@ import math
 from decimal import Decimal
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from reanalysis import stats
@@ -268,3 +269,78 @@ def test_two_by_two_rejects_bad_input():
         stats.two_by_two(11, 10, 2, 10, "fisher")
     with pytest.raises(ValueError, match="unknown risk-difference CI"):
         stats.risk_difference(1, 10, 2, 10, "agresti")
+
+
+def test_count_checks():
+    assert stats.clopper_pearson(0, 1).ci_high < 1 and stats.clopper_pearson(1, 1).ci_low > 0
+    for k, n in ((1.5, 3), (1, 3.0), (0, 0), (-1, 3), (4, 3)):
+        with pytest.raises(ValueError, match=r"^Clopper-Pearson interval needs whole counts 0 <= k <= n, n >= 1"):
+            stats.clopper_pearson(k, n)
+    with pytest.raises(ValueError, match=r"^Wilson interval needs whole counts"):
+        stats.wilson(2, 1)
+    with pytest.raises(ValueError, match=r"^Wilcoxon signed-rank test: every paired difference is zero$"):
+        stats.wilcoxon_signed_rank([1, 2], [1, 2])
+
+
+def test_permutation_is_exact_beyond_the_default_resample_count():
+    """14 pairs have 16,384 sign assignments, more than scipy's default 9,999 resamples: the test must enumerate."""
+    import itertools
+    before = [float(i % 5) for i in range(14)]
+    after = [b + d for b, d in zip(before, [0.5, -1, 2, 1.5, -0.5, 1, 3, -2, 0.25, 1.25, 2.5, -1.5, 0.75, 1.75])]
+    diffs = np.subtract(after, before)
+    observed = abs(diffs.mean())
+    hits = sum(abs(np.dot(signs, diffs) / 14) >= observed - 1e-12 for signs in itertools.product((-1, 1), repeat=14))
+    assert stats.paired_permutation(before, after).p_value == pytest.approx(hits / 2 ** 14, rel=1e-12)
+
+
+def test_grimmer_edges():
+    assert stats.grimmer(parse("1.5"), parse("0.7"), 2) == (3, 5)
+    with pytest.raises(ValueError, match="whole n >= 2"):
+        stats.grimmer(parse("1.0"), parse("0.0"), 1)
+
+
+def test_inside_sq_respects_open_and_closed_ends():
+    from reanalysis.stats import _inside_sq
+    iv = parse("0.5").interval("half_up")  # [0.45, 0.55)
+    assert _inside_sq(Fraction(81, 400), iv) and not _inside_sq(Fraction(121, 400), iv)
+    assert not _inside_sq(Fraction(80, 400), iv) and _inside_sq(Fraction(120, 400), iv)
+    even = parse("0.5").interval("half_even")  # (0.45, 0.55): 5 is odd
+    assert not _inside_sq(Fraction(81, 400), even)
+
+
+def test_sd_limits_small_range_and_nonzero_floor():
+    low, high = stats.sd_limits(parse("11.1"), 8, parse("10.9"), parse("11.3"))
+    assert low == pytest.approx((11.25 - 10.95) / math.sqrt(14))
+    assert high == pytest.approx(math.sqrt((11.35 - 11.1) * (11.1 - 10.85) * 8 / 7))
+    assert stats.sd_limits(parse("3.0"), 4, floor=1.0) == (0.0, pytest.approx((3.05 - 1.0) * 2))
+
+
+def _brute_force_marks(cells, n, p_low, p_high, r_values):
+    from scipy import stats as sps
+    ivs = [parse(c).interval("half_up") for c in cells]
+    (m0a, m0b), (s0a, s0b), (m1a, m1b), (s1a, s1b) = [(float(i.low), float(i.high)) for i in ivs]
+    grid = lambda a, b: np.linspace(a, b, 61)
+    ok = []
+    for r in r_values:
+        v = [x * x + y * y - 2 * r * x * y for x in grid(s0a, s0b) for y in grid(s1a, s1b)]
+        d = [abs(b - a) for a in grid(m0a, m0b) for b in grid(m1a, m1b)]
+        p_min = 2 * sps.t.sf(max(d) / math.sqrt(max(min(v), 1e-300) / n), n - 1)
+        p_max = 2 * sps.t.sf(min(d) / math.sqrt(max(v) / n), n - 1)
+        if p_min < p_high and p_max >= p_low:
+            ok.append(round(float(r), 3))
+    return (min(ok), max(ok)) if ok else None
+
+
+@pytest.mark.parametrize("cells, p_range", [
+    (("1.0", "1.0", "1.6", "2.0"), (0.01, 0.05)),
+    (("5.0", "2.0", "6.5", "1.0"), (0.0, 0.05)),
+    (("11.1", "1.5", "12.4", "1.5"), (0.01, 0.05)),
+])
+def test_mark_correlations_agree_with_a_brute_force_search(cells, p_range):
+    """Interior minima of the difference's variance (s0 = r s1) matter: compare with a dense grid over the box."""
+    r_values = np.linspace(-1, 1, 201)
+    expected = _brute_force_marks(cells, 8, *p_range, r_values)
+    got = stats.mark_correlations(*map(parse, cells), 8, *p_range, steps=201)
+    assert (got is None) == (expected is None)
+    if got:
+        assert abs(got[0] - expected[0]) <= 0.01 and abs(got[1] - expected[1]) <= 0.01
