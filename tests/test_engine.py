@@ -128,14 +128,19 @@ def test_evaluate_all_needs_paper_folders(tmp_path):
         evaluate_all(tmp_path)
 
 
-def test_a_second_language_that_disagrees_is_discrepant(project):
-    path = project / "datasets" / "amjnephrol2012" / "claims.toml"
+def _reprint(project, paper, claim_id, quote, reported):
+    """Change one claim's printed value in a scratch copy and judge it again."""
+    path = project / "datasets" / paper / "claims.toml"
     text = path.read_text(encoding="utf-8")
-    old = 'quote = "9 例完全或部分缓解"\nreported = "9"'
+    old = f'quote = "{quote}"\nreported = "'
     assert old in text
-    path.write_text(text.replace(old, 'quote = "9 例完全或部分缓解"\nreported = "8"'), encoding="utf-8")
-    result = evaluate_paper(project / "datasets" / "amjnephrol2012")
-    v = next(v for v in result.verdicts if v.claim_id == "zh-remission")
+    start = text.index(old) + len(old)
+    path.write_text(text[:start] + reported + text[text.index('"', start):], encoding="utf-8")
+    return next(v for v in evaluate_paper(project / "datasets" / paper).verdicts if v.claim_id == claim_id)
+
+
+def test_a_second_language_that_disagrees_is_discrepant(project):
+    v = _reprint(project, "amjnephrol2012", "zh-remission", "9 例完全或部分缓解", "8")
     assert v.verdict == "discrepant" and v.proposals[0].kind == "contradiction"
     assert "printed as 9 in English abstract" in v.diagnosis
 
@@ -170,13 +175,7 @@ def test_significance_of_a_printed_p_value(text, significant):
 
 
 def test_a_count_equal_to_its_bound_is_consistent(project):
-    path = project / "datasets" / "amjnephrol2012" / "claims.toml"
-    text = path.read_text(encoding="utf-8")
-    old = 'quote = "7 achieved remission within 1 month"\nreported = "7"'
-    assert old in text
-    path.write_text(text.replace(old, 'quote = "7 achieved remission within 1 month"\nreported = "9"'), encoding="utf-8")
-    result = evaluate_paper(project / "datasets" / "amjnephrol2012")
-    v = next(v for v in result.verdicts if v.claim_id == "en-early-remission")
+    v = _reprint(project, "amjnephrol2012", "en-early-remission", "7 achieved remission within 1 month", "9")
     assert v.verdict == "consistent" and v.recomputed == 9 and v.interval == ""
 
 
