@@ -274,7 +274,8 @@ def _pooled_markdown(paper) -> list:
         p = pooled.pooled
         out += ["", f"### Independent pooled estimate: {pooled.label}", "",
                 "Pooled here from the per-trial counts this document reports (not the published meta-analyses' "
-                "own data); risk ratio of MMF (or multitarget) over the comparator.", "",
+                "own data); risk ratio of MMF (or multitarget) over the comparator"
+                + next((f", each trial's {t.rr.method}" for t in pooled.trials if t.rr), "") + ".", "",
                 "| trial | counts | RR (95% CI) |", "|---|---|---|"]
         for t in pooled.trials:
             rr = f"{fmt(t.rr.estimate)} ({fmt(t.rr.ci_low)} to {fmt(t.rr.ci_high)})" if t.rr else "not estimable (zero events)"

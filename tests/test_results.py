@@ -1,8 +1,8 @@
 import csv
 import io
 
-from reanalysis.results import (CLAIM_COLUMNS, claims_csv, comparisons_csv, mismatches, proportions_csv, scorecard,
-                                write_files)
+from reanalysis.results import (CLAIM_COLUMNS, claims_csv, comparisons_csv, mismatches, proportions_csv,
+                                pvalue_methods_csv, scorecard, write_files)
 
 CONTRACT = ("paper", "claim_id", "location", "quote", "reported", "recomputed", "verdict", "method", "decision_error",
             "diagnosis")
@@ -55,7 +55,10 @@ def test_outputs_equal_the_committed_results():
     from reanalysis.engine import evaluate_all
     from tests.conftest import DATASETS, ROOT
 
+    from reanalysis.report import markdown
+
     papers = evaluate_all(DATASETS)
     for name, render in (("claims.csv", claims_csv), ("comparisons.csv", comparisons_csv),
-                         ("proportions.csv", proportions_csv)):
+                         ("proportions.csv", proportions_csv), ("pvalue_methods.csv", pvalue_methods_csv),
+                         ("report.md", markdown)):
         assert render(papers) == (ROOT / "results" / name).read_text(encoding="utf-8"), name
