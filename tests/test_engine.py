@@ -212,3 +212,19 @@ def test_itt_without_a_withdrawn_row_takes_the_difference():
     spec = ProportionSpec("x", "remission", "counts", row="remission", itt_row="enrolled")
     rows = _proportions(Context(dataset, paper, "x"), spec)
     assert [(r.exact.k, r.exact.n) for r in rows] == [(9, 11), (9, 14), (12, 14)]
+
+
+def test_many_papers_are_judged_in_parallel_with_the_same_results(tmp_path, monkeypatch):
+    """From PARALLEL_FROM papers on, a process pool judges them; verdicts and order must not change."""
+    from reanalysis import engine
+    from reanalysis.bench import synthetic_paper
+
+    n = engine.PARALLEL_FROM
+    for i in range(n):
+        synthetic_paper(tmp_path / "datasets" / f"p{i:02d}", i)
+    parallel = evaluate_all(tmp_path / "datasets")
+    monkeypatch.setattr(engine, "PARALLEL_FROM", 10 ** 6)
+    sequential = evaluate_all(tmp_path / "datasets")
+    assert [p.paper for p in parallel] == [f"p{i:02d}" for i in range(n)]
+    assert [p.verdicts for p in parallel] == [p.verdicts for p in sequential]
+    assert all(v.verdict == "reproduced" for p in parallel for v in p.verdicts)

@@ -66,6 +66,9 @@ def test_kagawa_figures_plot_the_dataset_values():
     assert (known["Complete remission", 6].k, known["Complete remission", 6].n) == (int(t3["complete_remission"].sum()), 8)
     assert (known["SLEDAI remission", 6].k, known["SLEDAI remission", 6].n) == (int(t3["sledai_remission"].sum()), 8)
     assert known["Complete remission", 2].percent is None and known["SLEDAI remission", 12].source == "text only"
+    assert [b.source for b in bars.items] == ["not recoverable"] * 4 + ["patient table"] * 2 + ["text only"] * 2
+    assert (known["Complete remission", 12].k, known["Complete remission", 12].n) == (8, 8)
+    assert (bars.id, bars.kind, panels.id, panels.kind) == ("fig1-remission", "remission_bars", "fig2-biochemistry", "summary_panels")
     fig = figures.remission_figure(bars)
     heights = [p.get_height() for p in fig.axes[0].patches]
     assert heights == [0 if b.percent is None else b.percent for b in bars.items]
