@@ -143,6 +143,7 @@ def test_a_second_language_that_disagrees_is_discrepant(project):
     v = _reprint(project, "amjnephrol2012", "zh-remission", "9 例完全或部分缓解", "8")
     assert v.verdict == "discrepant" and v.proposals[0].kind == "contradiction"
     assert "printed as 9 in English abstract" in v.diagnosis
+    assert "A rate among completers" in v.diagnosis  # the claim's own diagnosis is kept after the clash
 
 
 def test_itt_and_best_case_beside_the_completer_rate():

@@ -69,6 +69,10 @@ def test_kagawa_figures_plot_the_dataset_values():
     assert [b.source for b in bars.items] == ["not recoverable"] * 4 + ["patient table"] * 2 + ["text only"] * 2
     assert (known["Complete remission", 12].k, known["Complete remission", 12].n) == (8, 8)
     assert (bars.id, bars.kind, panels.id, panels.kind) == ("fig1-remission", "remission_bars", "fig2-biochemistry", "summary_panels")
+    assert [(p.variable, p.unit) for p in panels.items] == [
+        ("Proteinuria", "g/day"), ("Serum creatinine", "mg/dL"), ("Serum C3 level", "mg/dL"),
+        ("Anti-double-strand DNA", "IU/L"), ("SLEDAI scores", "score")]
+    assert {(r.disease, r.regimen) for r in result.proportions} == {("lupus nephritis", "mizoribine + tacrolimus + corticosteroids")}
     fig = figures.remission_figure(bars)
     heights = [p.get_height() for p in fig.axes[0].patches]
     assert heights == [0 if b.percent is None else b.percent for b in bars.items]

@@ -344,3 +344,29 @@ def test_mark_correlations_agree_with_a_brute_force_search(cells, p_range):
     assert (got is None) == (expected is None)
     if got:
         assert abs(got[0] - expected[0]) <= 0.01 and abs(got[1] - expected[1]) <= 0.01
+
+
+def test_two_by_two_records_and_empty_columns():
+    pearson = stats.two_by_two(16, 71, 4, 69, "pearson")
+    pooled = 20 / 140
+    z = (16 / 71 - 4 / 69) / math.sqrt(pooled * (1 - pooled) * (1 / 71 + 1 / 69))
+    assert pearson.n == 140 and close(pearson.statistic, z * z)  # Pearson's X^2 is the pooled z squared
+    assert stats.two_by_two(16, 71, 4, 69, "fisher").statistic == pytest.approx(16 * 65 / (55 * 4))
+    for method in ("pearson", "yates"):
+        with pytest.raises(ValueError, match="^chi-square test: a column of the 2x2 table is empty$"):
+            stats.two_by_two(0, 10, 0, 12, method)
+    assert stats.two_by_two(0, 10, 0, 12, "fisher").p_value == 1.0
+
+
+@pytest.mark.parametrize("cells, p_range", [
+    (("10.0", "4.0", "12.0", "1.0"), (0.0, 0.01)),   # s0 > s1: the edge point r*s0 must be clipped to s1's box
+    (("10.0", "2.0", "11.0", "4.0"), (0.0, 0.05)),   # s0 = r*s1 falls inside s0's box at r = 0.5
+    (("10.0", "4.0", "11.0", "2.0"), (0.0, 0.05)),
+])
+def test_mark_correlations_edges_agree_with_brute_force(cells, p_range):
+    r_values = np.linspace(-1, 1, 201)
+    expected = _brute_force_marks(cells, 8, *p_range, r_values)
+    got = stats.mark_correlations(*map(parse, cells), 8, *p_range, steps=201)
+    assert (got is None) == (expected is None)
+    if got:
+        assert abs(got[0] - expected[0]) <= 0.01 and abs(got[1] - expected[1]) <= 0.01
