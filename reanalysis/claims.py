@@ -193,6 +193,7 @@ def load_claims(path: Path) -> PaperClaims:
         if f["kind"] not in ("remission_bars", "summary_panels"):
             raise ClaimError(f"{locate(path, claim=fid)}: unknown figure kind {f['kind']!r}; known: remission_bars, "
                              "summary_panels")
+        _require(path, f, ("bar",) if f["kind"] == "remission_bars" else ("table", "variables"), fid)
         _unique(path, dict.fromkeys(seen), fid, "figure")
         seen.add(fid)
         figures.append(FigureSpec(fid, f["kind"], f["title"], {k: v for k, v in f.items() if k not in ("id", "kind", "title")}))

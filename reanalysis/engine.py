@@ -278,7 +278,7 @@ def _proportions(ctx: Context, spec) -> list:
 def _figure(ctx: Context, spec) -> FigureData:
     if spec.kind == "remission_bars":
         bars = []
-        for b in spec.params.get("bar", []):
+        for b in spec.params["bar"]:
             if "proportion" in b:
                 found = [r for r in _proportions(ctx, _spec(ctx, b["proportion"]))][0].exact
                 bars.append(Bar(b["series"], b["month"], found.k, found.n, "patient table"))

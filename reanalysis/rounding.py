@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 RULES = ("half_up", "half_even", "truncate")
 RULE_NAMES = {
@@ -55,14 +56,15 @@ class Interval:
     low_closed: bool
     high_closed: bool
 
-    def contains(self, x: float) -> bool:
-        """Whether the float ``x`` lies in the interval, compared exactly (no tolerance).
+    def contains(self, x: float | Decimal | Fraction) -> bool:
+        """Whether ``x`` lies in the interval, compared exactly (no tolerance).
 
-        ``x`` is read as the shortest decimal that round-trips to the same double (``repr``), so a
-        value read from data as 42.9 is 42.9, not the binary 42.899999999999998579...; otherwise
-        truncation would turn a data value into the one below it.
+        A float ``x`` is read as the shortest decimal that round-trips to the same double (``repr``),
+        so a value read from data as 42.9 is 42.9, not the binary 42.899999999999998579...;
+        otherwise truncation would turn a data value into the one below it. Decimals and fractions
+        (GRIM's attainable means) are compared as they are.
         """
-        d = as_decimal(x)
+        d = x if isinstance(x, (Decimal, Fraction)) else as_decimal(x)
         if self.low is not None and (d < self.low or (d == self.low and not self.low_closed)):
             return False
         if self.high is not None and (d > self.high or (d == self.high and not self.high_closed)):

@@ -270,17 +270,9 @@ def grim(printed_mean, n: int, granularity) -> Fraction | None:
     candidates = sorted((Fraction(k) * step for k in {math.floor(centre), math.ceil(centre)}),
                         key=lambda m: (abs(m - Fraction(printed_mean.value)), m))
     for mean in candidates:
-        if _inside(mean, iv):
+        if iv.contains(mean):
             return mean
     return None
-
-
-def _inside(x: Fraction, iv) -> bool:
-    if iv.low is not None and (x < Fraction(iv.low) or (x == Fraction(iv.low) and not iv.low_closed)):
-        return False
-    if iv.high is not None and (x > Fraction(iv.high) or (x == Fraction(iv.high) and not iv.high_closed)):
-        return False
-    return True
 
 
 def _check_counts(k, n, what: str) -> None:
@@ -338,7 +330,7 @@ def grimmer(mean, sd, n: int):
     m_iv, s_iv = mean.interval("half_up"), sd.interval("half_up")
     sums = range(math.floor(Fraction(m_iv.low) * n), math.ceil(Fraction(m_iv.high) * n) + 1)
     for total in sums:
-        if not _inside(Fraction(total, n), m_iv):
+        if not m_iv.contains(Fraction(total, n)):
             continue
         base = Fraction(total * total, n)
         low = (n - 1) * Fraction(s_iv.low) ** 2 + base
@@ -363,7 +355,9 @@ def sd_limits(mean, n: int, low=None, high=None, floor=None) -> tuple[float, flo
     """
     m = mean.interval("half_up")
     m_lo, m_hi = float(m.low), float(m.high)
-    if low is not None and high is not None:
+    if (low is None) != (high is None):
+        raise ValueError("sd_limits: a printed range needs both its ends")
+    if low is not None:
         a, b = float(low.interval("half_up").low), float(high.interval("half_up").high)
         a_hi, b_lo = float(low.interval("half_up").high), float(high.interval("half_up").low)
         centre = min(max((a + b) / 2, m_lo), m_hi)
@@ -419,9 +413,11 @@ def mark_correlations(before_mean, before_sd, after_mean, after_sd, n: int, p_at
     points += [(clip0(r * y), np.full_like(r, y)) for y in (s1a, s1b)] + [(np.full_like(r, x), clip1(r * x)) for x in (s0a, s0b)]
     variances = np.array([x * x + y * y - 2 * r * x * y for x, y in points])
     v_min, v_max = np.maximum(variances.min(axis=0), 0.0), variances.max(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t_max = np.where(v_min == 0, np.inf, d_max / np.sqrt(v_min / n))
-        t_min = np.where(v_max == 0, 0.0, d_min / np.sqrt(v_max / n))
+    # d_max > 0 and v_max > 0 always (the boxes have width); v_min is 0 where r = 1 meets s0 = s1,
+    # and there t is infinite and p is 0.
+    with np.errstate(divide="ignore"):
+        t_max = d_max / np.sqrt(v_min / n)
+    t_min = d_min / np.sqrt(v_max / n)
     p_min, p_max = 2 * stats.t.sf(t_max, df), 2 * stats.t.sf(t_min, df)
     found = r[(p_min < p_below) & (p_max >= p_at_least)]
     if found.size == 0:

@@ -77,6 +77,21 @@ CASES = [
     ("unexpected parameter", CL, replace('params = { table = "table1" }', 'params = { table = "table1", rows = 3 }'), "does not take parameter 'rows'"),
     ("paper id differs from folder", CL, replace('id = "ohtomo2005"', 'id = "ohtomo"'), "differs from its folder name"),
     ("same_as unknown", "amjnephrol2012/claims.toml", replace('same_as = "en-enrolled"', 'same_as = "en-nobody"'), "same_as names unknown claim 'en-nobody'"),
+    ("comparison of an unknown column", CL, replace("[[comparison]]", '[[comparison]]\nid = "height"\nlabel = "Height"\n'
+                                                   'table = "table3"\nbefore = "height_pre"\nafter = "height_post"\n'
+                                                   'unit = "cm"\n\n[[comparison]]'),
+     "claim 'height': table 'table3' has no column 'height_pre'"),
+    ("figure without bars", "kagawa/claims.toml", replace("bar = [", "bars = ["), "claim 'fig1-remission': missing 'bar'"),
+    ("panels without variables", "kagawa/claims.toml", replace('variables = ["proteinuria", ', 'variable = ["proteinuria", '),
+     "claim 'fig2-biochemistry': missing 'variables'"),
+    ("panel variable without rows", "kagawa/claims.toml", replace('variables = ["proteinuria", ', 'variables = ["protein", '),
+     "claim 'fig2-biochemistry': figure 'fig2-biochemistry': table 'table2' has no rows for 'protein'"),
+    ("bar from an unknown proportion", "kagawa/claims.toml", replace('proportion = "cr-month6" }', 'proportion = "cr-month7" }'),
+     "claim 'fig1-remission': unknown proportion 'cr-month7'"),
+    ("pooled trial row unknown", "jcr2011/claims.toml", replace('treatment = ["ong-cr-mmf"]', 'treatment = ["ong-cr-mmf2"]'),
+     "claim 'complete-remission': table 'arms' has no row with row = 'ong-cr-mmf2'"),
+    ("withdrawals do not add up", "amjnephrol2012/claims.toml", replace('withdrawn_row = "withdrawn"', 'withdrawn_row = "early-remission"'),
+     "claim 'remission': proportion 'remission': 11 analysed + 7 withdrawn != 14 enrolled"),
     ("count row unknown", "rokutanda2014/claims.toml", replace('"induction", "maintenance"', '"induction", "maintenance-phase"'), "no row with row = 'maintenance-phase'"),
 ]
 

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -25,7 +26,9 @@ from reanalysis import rounding
     (">=0.05", "bound", "[0.05, inf)"),
 ])
 def test_interval_of_printed_text(text, rule, expected):
-    assert str(rounding.parse(text).interval(rule)) == expected
+    iv = rounding.parse(text).interval(rule)
+    assert str(iv) == expected
+    assert type(iv.low_closed) is bool and type(iv.high_closed) is bool
 
 
 def test_trailing_zeros_set_the_precision():
@@ -59,7 +62,7 @@ def test_boundaries_are_exact_not_tolerant():
 
 
 def test_bound_has_no_rounding_rule():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^'<0.05' is a bound; its only rule is 'bound'$"):
         rounding.parse("<0.05").interval("half_up")
 
 
@@ -71,7 +74,8 @@ def test_data_values_truncate_to_themselves():
 
 
 def test_unknown_rule_is_rejected():
-    with pytest.raises(ValueError, match="unknown rounding rule"):
+    with pytest.raises(ValueError, match=r"^unknown rounding rule 'ceiling'; expected one of half_up, half_even, "
+                                         r"truncate$"):
         rounding.parse("1.0").interval("ceiling")
 
 
@@ -129,6 +133,13 @@ def test_malformed_messages(text, message):
         rounding.parse(text)
 
 
+def test_malformed_message_lists_the_accepted_forms():
+    with pytest.raises(ValueError) as err:
+        rounding.parse("0..016")
+    assert str(err.value) == ("malformed printed value '0..016': expected a number (0.016, −2.46), a bound (<0.05), "
+                              "a count word (Seven) or an age ('17 years, 9 months')")
+
+
 def test_non_strings_are_malformed():
     with pytest.raises(ValueError, match="malformed printed value"):
         rounding.parse(0.5)
@@ -136,6 +147,7 @@ def test_non_strings_are_malformed():
 
 def test_interval_text_is_plain_decimal():
     assert str(rounding.parse("0.00001").interval()) == "[0.000005, 0.000015)"
+    assert str(rounding.parse("0.0000001").interval()) == "[0.00000005, 0.00000015)"
     assert str(rounding.parse("0").interval("truncate")) == "(-1, 1)"
 
 
@@ -145,3 +157,13 @@ def test_format_never_prints_negative_zero():
     assert rounding.parse("1").format(1.4) == "1"
     with pytest.raises(ValueError, match="is a bound"):
         rounding.parse("<0.05").format(0.01)
+
+
+def test_fractions_and_decimals_are_compared_exactly():
+    """GRIM's attainable means are fractions; 1/3 is above 0.3333333333333333, though the double 1/3 is not."""
+    below_a_third = rounding.Interval(None, Decimal("0.3333333333333333"), False, True)
+    assert below_a_third.contains(1 / 3) and not below_a_third.contains(Fraction(1, 3))
+    assert below_a_third.contains(Decimal("0.3333333333333333"))
+    assert not below_a_third.contains(Decimal("0.33333333333333331"))
+    half_up = rounding.parse("0.35").interval()
+    assert half_up.contains(Fraction(345, 1000)) and not half_up.contains(Fraction(355, 1000))

@@ -338,6 +338,8 @@ def _brute_force_marks(cells, n, p_low, p_high, r_values):
     (("10.0", "4.0", "12.0", "1.0"), (0.0, 0.01)),   # s0 > s1: the edge point r*s0 must be clipped to s1's box
     (("10.0", "2.0", "11.0", "4.0"), (0.0, 0.05)),   # s0 = r*s1 falls inside s0's box at r = 0.5
     (("10.0", "4.0", "11.0", "2.0"), (0.0, 0.05)),
+    (("10", "1", "11", "3"), (0.01, 0.05)),          # whole-number SDs: wide boxes, the interior minimum decides
+    (("10", "3", "11", "1"), (0.01, 0.05)),
 ])
 def test_mark_correlations_agree_with_a_brute_force_search(cells, p_range):
     """Interior minima of the difference's variance (s0 = r s1) matter: compare with a dense grid over the box."""
@@ -359,3 +361,77 @@ def test_two_by_two_records_and_empty_columns():
         with pytest.raises(ValueError, match="^chi-square test: a column of the 2x2 table is empty$"):
             stats.two_by_two(0, 10, 0, 12, method)
     assert stats.two_by_two(0, 10, 0, 12, "fisher").p_value == 1.0
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: stats.describe([]), "describe: needs a non-empty one-dimensional sample"),
+    (lambda: stats.describe([1.0, None]),
+     "describe: the sample has missing or infinite values; choose the subset explicitly"),
+    (lambda: stats.paired_t([1.0, None], [1, 2]),
+     "paired test: the sample has missing or infinite values; choose the subset explicitly"),
+    (lambda: stats.paired_t([1, 2], [[1, 2]]), "paired test: needs a non-empty one-dimensional sample"),
+    (lambda: stats.paired_t([1], [2]), "paired test: needs at least two pairs"),
+    (lambda: stats.two_by_two(11, 10, 2, 10, "fisher"),
+     "two-by-two test interval needs whole counts 0 <= k <= n, n >= 1; got k=11, n=10"),
+    (lambda: stats.two_by_two(1, 10, 2, 10, "barnard"),
+     "unknown 2x2 test 'barnard'; known: pearson, yates, fisher, wald_z"),
+    (lambda: stats.risk_ratio(0, 10, 2, 10), "risk ratio: a zero count has no log-scale CI"),
+    (lambda: stats.sd_limits(parse("1.0"), 8), "sd_limits needs a printed range or a lower limit"),
+    (lambda: stats.sd_limits(parse("3.0"), 4, low=parse("1"), floor=1.0), "sd_limits: a printed range needs both its ends"),
+])
+def test_error_messages_name_the_statistic_and_the_problem(call, message):
+    """The whole message, word for word: it is what a user reads when a claim cannot be computed."""
+    with pytest.raises(ValueError) as err:
+        call()
+    assert str(err.value) == message
+
+
+def test_a_single_value_has_no_sd_and_no_warning():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert math.isnan(stats.describe([4.0]).sd)
+
+
+def test_wilcoxon_with_ties_is_exact_beyond_scipys_automatic_enumeration():
+    """14 differences with ties: scipy's default switches to the normal approximation (p = 0.0100);
+    the exact conditional test gives R coin's p = 0.00708."""
+    ties = [1, 2, 2, 3, -1, 4, 5, 6, 7, -8, 9, 10, 11, 12]
+    res = stats.wilcoxon_signed_rank([0.0] * 14, ties)
+    assert close(res.p_value, R["ties14", "wilcoxon_p"])
+
+
+def test_newcombe_interval_is_named():
+    assert stats.risk_difference(16, 71, 4, 69, "newcomb").method == (
+        "risk difference with Newcombe hybrid score 95% CI, statsmodels confint_proportions_2indep(method='newcomb')")
+
+
+@pytest.mark.parametrize("mean, sd, n, expected", [
+    ("5.0", "0.0", 3, (15, 75)),      # all three values 5: the sum of squares is its minimum, S**2 / n
+    ("1.5", "0.5", 10, (15, 25)),     # five 1s and five 2s (SD 0.527): for an SD below 1, its square is the bound
+])
+def test_grimmer_at_the_ends_of_the_sum_of_squares(mean, sd, n, expected):
+    assert stats.grimmer(parse(mean), parse(sd), n) == expected
+
+
+def test_inside_sq_at_a_zero_or_closed_end():
+    from reanalysis.rounding import Interval
+    from reanalysis.stats import _inside_sq
+    assert not _inside_sq(Fraction(0), Interval(Decimal(0), Decimal("0.05"), False, False))
+    assert _inside_sq(Fraction(0), Interval(Decimal(0), Decimal("0.05"), True, False))
+    closed = parse("0.4").interval("half_even")  # [0.35, 0.45]: 4 is even
+    assert _inside_sq(Fraction(81, 400), closed) and _inside_sq(Fraction(49, 400), closed)
+
+
+@pytest.mark.parametrize("cells, n, p_range, steps, expected", [
+    (("11.1", "1.5", "11.1", "1.5"), 8, (0.05, 1.0), 2001, (-1.0, 1.0)),  # equal means: no mark holds for any r
+    (("100", "0.1", "0", "0.1"), 200, (0, 0.01), 2001, (-1.0, 1.0)),      # p underflows to 0, still in [0, 0.01)
+    (("11.1", "1.5", "12.4", "1.5"), 8, (0.01, 0.05), 7, (0.333, 0.667)),  # grid ends given to 3 decimals
+    (("10", "1", "11", "3"), 8, (0.01, 0.05), 2001, (0.291, 1.0)),        # s0 = r s1 inside s0's box
+    (("10", "3", "11", "1"), 8, (0.01, 0.05), 2001, (0.291, 1.0)),        # s1 = r s0 inside s1's box
+])
+def test_mark_correlations_edges(cells, n, p_range, steps, expected):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a zero variance at r = 1 is an infinite t, not a warning
+        assert stats.mark_correlations(*map(parse, cells), n, *p_range, steps=steps) == expected
