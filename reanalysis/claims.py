@@ -201,6 +201,8 @@ def load_claims(path: Path) -> PaperClaims:
     for spec in doc.get("pooled", []):
         sid = _id(path, spec, "pooled")
         _require(path, spec, ("label", "table", "trials"), sid)
+        if not isinstance(spec["trials"], list) or len(spec["trials"]) < 2:
+            raise ClaimError(f"{locate(path, claim=sid)}: pooling needs a list of at least two trials")
         for t in spec["trials"]:
             if not isinstance(t, dict) or {"label", "treatment", "comparator"} - set(t):
                 raise ClaimError(f"{locate(path, claim=sid)}: each trial needs label, treatment and comparator rows")

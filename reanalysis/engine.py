@@ -134,7 +134,7 @@ class TrialRR:
     n1: int
     k2: int
     n2: int
-    rr: stats.Interval2 | None
+    rr: stats.Interval2
 
 
 @dataclass(frozen=True)
@@ -215,8 +215,10 @@ def _pool(ctx: Context, spec) -> PooledResult:
                       for r in rows for c in ("events", "n")]
             return int(sum(counts[0::2])), int(counts[1])
         (k1, n1), (k2, n2) = arm(t["treatment"]), arm(t["comparator"])
-        rr = stats.risk_ratio(k1, n1, k2, n2) if k1 and k2 else None
-        trials.append(TrialRR(t["label"], k1, n1, k2, n2, rr))
+        if 0 in (k1, k2):
+            ctx.fail(f"trial {t['label']!r} has no events in an arm ({k1}/{n1} vs {k2}/{n2}): its log risk ratio "
+                     "needs a continuity correction, which reanalysis does not apply")
+        trials.append(TrialRR(t["label"], k1, n1, k2, n2, stats.risk_ratio(k1, n1, k2, n2)))
     return PooledResult(spec.id, spec.title, tuple(trials),
                         stats.pool_risk_ratios([(t.k1, t.n1, t.k2, t.n2) for t in trials]))
 
@@ -383,7 +385,8 @@ def _significant(printed, alpha: float) -> bool:
 
 
 def _key(k):
-    return int(k) if float(k).is_integer() else k
+    """A row key as a message prints it: 6, not 6.0; text keys unchanged."""
+    return int(k) if isinstance(k, float) and k.is_integer() else k
 
 
 def _verdict(paper: PaperClaims, claim: Claim, rec, verdict: str, method: str, rule: str,

@@ -237,7 +237,7 @@ def forest_figure(pooled):
     """
     from matplotlib.figure import Figure
 
-    rows = [(f"{t.label}: {t.k1}/{t.n1} vs {t.k2}/{t.n2}", t.rr) for t in pooled.trials if t.rr is not None]
+    rows = [(f"{t.label}: {t.k1}/{t.n1} vs {t.k2}/{t.n2}", t.rr) for t in pooled.trials]
     p = pooled.pooled
     rows += [(f"pooled, {r.method}", r) for r in (p.fixed, p.dersimonian_laird, p.paule_mandel)]
     with _rc():

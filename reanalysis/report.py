@@ -275,10 +275,10 @@ def _pooled_markdown(paper) -> list:
         out += ["", f"### Independent pooled estimate: {pooled.label}", "",
                 "Pooled here from the per-trial counts this document reports (not the published meta-analyses' "
                 "own data); risk ratio of MMF (or multitarget) over the comparator"
-                + next((f", each trial's {t.rr.method}" for t in pooled.trials if t.rr), "") + ".", "",
+                + f", each trial's {pooled.trials[0].rr.method}.", "",
                 "| trial | counts | RR (95% CI) |", "|---|---|---|"]
         for t in pooled.trials:
-            rr = f"{fmt(t.rr.estimate)} ({fmt(t.rr.ci_low)} to {fmt(t.rr.ci_high)})" if t.rr else "not estimable (zero events)"
+            rr = f"{fmt(t.rr.estimate)} ({fmt(t.rr.ci_low)} to {fmt(t.rr.ci_high)})"
             out.append(f"| {t.label} | {t.k1}/{t.n1} vs {t.k2}/{t.n2} | {rr} |")
         for r in (p.fixed, p.dersimonian_laird, p.paule_mandel):
             out.append(f"| pooled, {r.method} | {p.k} trials | {fmt(r.estimate)} ({fmt(r.ci_low)} to {fmt(r.ci_high)}) |")

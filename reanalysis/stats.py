@@ -495,6 +495,8 @@ def two_by_two(k1: int, n1: int, k2: int, n2: int, method: str) -> TestResult:
         res = stats.fisher_exact(table)
         statistic, p = res.statistic, res.pvalue
     elif method == "wald_z":
+        if k1 in (0, n1) and k2 in (0, n2):
+            raise ValueError("unpooled z-test: both proportions are 0 or 1, so their difference has no variance")
         res = test_proportions_2indep(k1, n1, k2, n2, method="wald")
         statistic, p = res.statistic, res.pvalue
     else:

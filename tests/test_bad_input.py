@@ -90,6 +90,9 @@ CASES = [
      "claim 'fig1-remission': unknown proportion 'cr-month7'"),
     ("pooled trial row unknown", "jcr2011/claims.toml", replace('treatment = ["ong-cr-mmf"]', 'treatment = ["ong-cr-mmf2"]'),
      "claim 'complete-remission': table 'arms' has no row with row = 'ong-cr-mmf2'"),
+    ("pooling a single trial", "jcr2011/claims.toml", replace('  { label = "Ong 2005, 6 months", treatment = ["ong-cr-mmf"], comparator = ["ong-cr-ivc"] },\n'
+                                                              '  { label = "Chan 2000, 12 months", treatment = ["chan00-cr-mmf"], comparator = ["chan00-cr-cyc"] },\n', ""),
+     "claim 'complete-remission': pooling needs a list of at least two trials"),
     ("withdrawals do not add up", "amjnephrol2012/claims.toml", replace('withdrawn_row = "withdrawn"', 'withdrawn_row = "early-remission"'),
      "claim 'remission': proportion 'remission': 11 analysed + 7 withdrawn != 14 enrolled"),
     ("count row unknown", "rokutanda2014/claims.toml", replace('"induction", "maintenance"', '"induction", "maintenance-phase"'), "no row with row = 'maintenance-phase'"),

@@ -229,3 +229,153 @@ def test_many_papers_are_judged_in_parallel_with_the_same_results(tmp_path, monk
     assert [p.paper for p in parallel] == [f"p{i:02d}" for i in range(n)]
     assert [p.verdicts for p in parallel] == [p.verdicts for p in sequential]
     assert all(v.verdict == "reproduced" for p in parallel for v in p.verdicts)
+
+
+def test_unknown_analysis_names_the_claim_and_lists_the_known_ones(project):
+    from reanalysis.analyses import ANALYSES
+
+    with pytest.raises(ClaimError) as err:
+        evaluate_paper(_edit(project, 'analysis = "mean"', 'analysis = "median_of_means"'))
+    assert str(err.value) == (f"{project / 'datasets' / 'ohtomo2005' / 'claims.toml'}, claim 'abstract-mzr-dose-mean': "
+                              f"unknown analysis 'median_of_means'; known: {', '.join(sorted(ANALYSES))}")
+
+
+def test_a_pooled_trial_without_events_is_refused(project):
+    """A zero count has no log risk ratio; pooling it would give NaN, so the input is refused."""
+    from reanalysis.datasets import rehash
+
+    folder = project / "datasets" / "jcr2011"
+    path = folder / "arms.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",MMF,5,19,", ",MMF,0,19,", 1), encoding="utf-8")
+    rehash(folder)
+    with pytest.raises(ClaimError, match="claim 'complete-remission': trial 'Ong 2005, 6 months' has no events in an "
+                                         r"arm \(0/19 vs 3/25\): its log risk ratio needs a continuity correction"):
+        evaluate_paper(folder)
+
+
+def test_method_search_skips_only_the_tests_that_cannot_be_computed(project):
+    """No events in either arm: both chi-square tests and the z-test are undefined, Fisher's test is not."""
+    from reanalysis.datasets import rehash
+
+    folder = project / "datasets" / "jcr2011"
+    path = folder / "arms.csv"
+    text = path.read_text(encoding="utf-8")
+    for arm in (",MMF,2,33,", ",CTX-AZA,3,31,"):
+        assert text.count(arm) == 1
+        text = text.replace(arm, arm.split(",")[0] + "," + arm.split(",")[1] + ",0," + arm.split(",")[3] + ",")
+    path.write_text(text, encoding="utf-8")
+    rehash(folder)
+    search = next(s for s in evaluate_paper(folder).method_search if "chan05-doubling" in s.claim_id)
+    assert [(method, p) for method, p, _ in search.results] == [("fisher", 1.0)]
+    assert search.counts == "0/33 vs 0/31"
+
+
+def test_p_exactly_at_alpha_is_not_significant(ohtomo, monkeypatch):
+    """p < alpha is the paper's rule: a recomputed p of exactly 0.05 contradicts a printed 'p=0.016'."""
+    from reanalysis import engine
+    from reanalysis.analyses import Recomputed
+
+    claim = next(c for c in ohtomo.claims.claims if c.analysis == "paired_t_p" and c.reported == "0.016")
+    monkeypatch.setattr(engine, "recompute", lambda ctx, analysis, params: Recomputed(0.05, "stub", 9))
+    v = engine._judge_value(claim, engine.Context(ohtomo.dataset, ohtomo.claims, claim.id), ohtomo.claims)
+    assert v.verdict == "discrepant" and v.decision_error is True
+
+
+def test_rules_are_empty_text_where_no_rounding_applies():
+    papers = evaluate_all(DATASETS)
+    rules = {(v.verdict, v.rule) for p in papers for v in p.verdicts}
+    assert all(type(rule) is str for _, rule in rules)
+    assert ("not_recomputable", "") in rules
+    bounds = [v for p in papers for v in p.verdicts if v.verdict in ("consistent", "discrepant") and v.interval == ""]
+    assert bounds and all(v.rule == "" for v in bounds)
+
+
+def test_a_language_clash_comes_first_in_the_diagnosis(project):
+    v = _reprint(project, "amjnephrol2012", "zh-remission", "9 例完全或部分缓解", "8")
+    assert v.diagnosis.startswith("The same number is printed as 9 in English abstract, Results (en-remission). A rate ")
+    v = _reprint(project, "amjnephrol2012", "zh-enrolled", "共纳入 14 例难治性 IgAN 患者", "15")
+    assert v.diagnosis == "The same number is printed as 14 in English abstract, Methods (en-enrolled)."
+
+
+def test_other_rows_are_proposed_only_from_the_claims_subset(project):
+    """Patient 6's 46 months explains the printed minimum; restricted to the two patients who stopped MZR
+    (5 and 7), no row prints 46 and none is proposed."""
+    _edit(project, "[[subset]]", '[[subset]]\nid = "discontinued"\ndescription = "patients 5 and 7"\ntable = "table3"\n'
+          'column = "mzr_failure"\nequals = true\n\n[[subset]]')
+    folder = _edit(project, 'params = { table = "table1", column = "csa_duration_months" }\nexpected = "discrepant"',
+                   'params = { table = "table1", column = "csa_duration_months", subset = "discontinued" }\n'
+                   'expected = "discrepant"')
+    v = next(v for v in evaluate_paper(folder).verdicts if v.claim_id == "results-csa-duration-min")
+    assert v.recomputed == 108 and v.verdict == "discrepant"
+    assert "other_row_value" not in [p.kind for p in v.proposals]
+
+
+def test_alternatives_that_cannot_be_computed_or_are_infeasible_are_not_proposed(project):
+    folder = _edit(project, '  { label = "patients off CsA or on a reduced CsA dose',
+                   '  { label = "a whole count of 9", analysis = "grim_mean", params = { n = 9, granularity = "1" } },\n'
+                   '  { label = "an unrecoverable count", analysis = "not_recomputable", params = {} },\n'
+                   '  { label = "patients off CsA or on a reduced CsA dose')
+    v = next(v for v in evaluate_paper(folder).verdicts if v.claim_id == "abstract-weaned-count")
+    labels = [p.text.split(":")[0] for p in v.proposals if p.kind == "alternative"]
+    assert labels == ["reproduced by a different computation, a whole count of 9",
+                      "reproduced by a different computation, patients off CsA or on a reduced CsA dose at 12 months "
+                      "among the 7 who stayed on MZR"]
+
+
+def test_row_keys_print_without_a_decimal_point():
+    import numpy as np
+    from reanalysis.engine import _key
+
+    assert _key(6.0) == 6 and type(_key(6.0)) is int and type(_key(np.float64(6.0))) is int
+    assert _key(1.5) == 1.5 and _key("ginzler-cr-mmf") == "ginzler-cr-mmf" and _key(np.int64(6)) == 6
+
+
+class _RecordingPool:
+    """Stands in for ProcessPoolExecutor: runs map in this process and records how it was asked."""
+
+    calls = []
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def map(self, fn, items, chunksize=1):
+        items = list(items)
+        _RecordingPool.calls.append((len(items), chunksize))
+        return [f"judged {item.name}" for item in items]
+
+
+@pytest.mark.parametrize("papers, cpus, pooled", [
+    (8, 2, (8, 1)),      # from PARALLEL_FROM papers on, a pool, in chunks of about a quarter per worker
+    (9, 2, (9, 1)),      # 9 // 8: whole chunks only
+    (64, 2, (64, 8)),
+    (16, 4, (16, 1)),
+    (7, 2, None),        # fewer papers: not worth starting processes
+    (8, 1, None),        # one core: no pool
+    (8, None, None),     # core count unknown: no pool
+])
+def test_when_papers_are_judged_in_a_process_pool(tmp_path, monkeypatch, papers, cpus, pooled):
+    from reanalysis import engine
+
+    for i in range(papers):
+        (tmp_path / f"p{i:02d}").mkdir()
+    _RecordingPool.calls = []
+    monkeypatch.setattr(engine, "ProcessPoolExecutor", _RecordingPool)
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: cpus)
+    loads = []
+    monkeypatch.setattr(engine, "load_paper", lambda folder: loads.append(folder.name) or ("dataset", folder.name))
+    monkeypatch.setattr(engine, "evaluate_paper", lambda folder, loaded=None: (folder.name, loaded))
+    result = evaluate_all(tmp_path)
+    if pooled:
+        assert _RecordingPool.calls == [pooled] and type(_RecordingPool.calls[0][1]) is int
+        assert result == tuple(f"judged p{i:02d}" for i in range(papers)) and loads == []
+    else:
+        assert _RecordingPool.calls == []
+        # every paper validated once, before any is judged, then judged with what was loaded
+        assert loads == [f"p{i:02d}" for i in range(papers)]
+        assert result == tuple((f"p{i:02d}", ("dataset", f"p{i:02d}")) for i in range(papers))
