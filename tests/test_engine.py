@@ -379,3 +379,33 @@ def test_when_papers_are_judged_in_a_process_pool(tmp_path, monkeypatch, papers,
         # every paper validated once, before any is judged, then judged with what was loaded
         assert loads == [f"p{i:02d}" for i in range(papers)]
         assert result == tuple((f"p{i:02d}", ("dataset", f"p{i:02d}")) for i in range(papers))
+
+
+def test_panel_rows_are_matched_on_the_whole_variable_name():
+    """Row ids are '<variable>-<timepoint>'; a variable may itself contain hyphens."""
+    import pandas as pd
+    from types import SimpleNamespace
+
+    from reanalysis.claims import FigureSpec
+    from reanalysis.engine import _figure
+
+    frame = pd.DataFrame({
+        "row": ["anti-ds-dna-baseline", "anti-ds-dna-month6", "anti-c1q-baseline"],
+        "variable": ["Anti-ds-DNA", "Anti-ds-DNA", "Anti-C1q"], "unit": ["IU/ml", "IU/ml", "U/ml"],
+        "month": [0, 6, 0], "mean": [120.0, 30.0, 50.0], "sd": [80.0, 20.0, 10.0], "mark": ["", "*", ""]})
+    ctx = SimpleNamespace(table=lambda name: SimpleNamespace(frame=frame))
+    spec = FigureSpec("f", "summary_panels", "t", {"table": "summary", "variables": ["anti-ds-dna", "anti-c1q"]})
+    dna, c1q = _figure(ctx, spec).items
+    assert (dna.variable, dna.unit, dna.months, dna.means, dna.sds, dna.marks) == (
+        "Anti-ds-DNA", "IU/ml", (0, 6), (120.0, 30.0), (80.0, 20.0), ("", "*"))
+    assert (c1q.variable, c1q.months) == ("Anti-C1q", (0,))
+
+
+def test_a_count_that_is_not_whole_is_refused():
+    from reanalysis.analyses import Context
+    from reanalysis.engine import _whole, load_paper
+
+    dataset, paper = load_paper(DATASETS / "kagawa")
+    with pytest.raises(ClaimError) as err:
+        _whole(Context(dataset, paper, "x"), "table2", "proteinuria-baseline", "mean")
+    assert str(err.value).endswith("claim 'x': table2.mean of row 'proteinuria-baseline' is 4.56, not a whole count")

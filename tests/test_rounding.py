@@ -17,6 +17,8 @@ from reanalysis import rounding
     ("-2.46", "truncate", "(-2.47, -2.46]"),
     ("3.20", "half_up", "[3.195, 3.205)"),
     ("0", "half_up", "(-0.5, 0.5)"),
+    ("0", "truncate", "(-1, 1)"),
+    ("0.0", "half_even", "[-0.05, 0.05]"),
     ("17 years, 9 months", "half_up", "[212.5, 213.5)"),
     ("17 years, 9 months", "truncate", "[213, 214)"),
     ("1 year, 11 months", "truncate", "[23, 24)"),

@@ -376,6 +376,8 @@ def test_two_by_two_records_and_empty_columns():
     (lambda: stats.two_by_two(1, 10, 2, 10, "barnard"),
      "unknown 2x2 test 'barnard'; known: pearson, yates, fisher, wald_z"),
     (lambda: stats.risk_ratio(0, 10, 2, 10), "risk ratio: a zero count has no log-scale CI"),
+    (lambda: stats.two_by_two(0, 10, 12, 12, "wald_z"),
+     "unpooled z-test: both proportions are 0 or 1, so their difference has no variance"),
     (lambda: stats.sd_limits(parse("1.0"), 8), "sd_limits needs a printed range or a lower limit"),
     (lambda: stats.sd_limits(parse("3.0"), 4, low=parse("1"), floor=1.0), "sd_limits: a printed range needs both its ends"),
 ])
