@@ -481,7 +481,9 @@ def two_by_two(k1: int, n1: int, k2: int, n2: int, method: str) -> TestResult:
     -----
     ``pearson`` is ``chisq.test(matrix, correct = FALSE)`` in R, ``yates`` ``correct = TRUE``,
     ``fisher`` ``fisher.test``; ``wald_z`` uses the unpooled variance (R: ``prop.test`` has no
-    equivalent; it is ``2 * pnorm(-abs(d / se))``).
+    equivalent; it is ``2 * pnorm(-abs(d / se))``). The chi-square tests refuse a table with an
+    empty column, and ``wald_z`` one whose proportions are both 0 or 1 (no variance): a ValueError,
+    never a NaN p-value.
     """
     for k, n in ((k1, n1), (k2, n2)):
         _check_counts(k, n, "two-by-two test")
