@@ -1,8 +1,15 @@
-"""The analyses a claim can name, each recomputing one number from a paper's datasets.
+"""The analyses a claim can name, each returning evidence about one printed number.
 
-An analysis is a function ``(context, params) -> Recomputed``. :data:`ANALYSES` maps each
-name to its function and the parameters it takes, so a claims file is checked before anything
-is computed. Adding a paper needs no code here unless it needs a new kind of statistic.
+An analysis is a function ``(context, params) -> Recomputed``. It never reads the printed value
+it is judged against: it returns either a value recomputed from the datasets (exact where it is
+descriptive arithmetic on transcribed decimals) or a *check*, a function of any printed value that
+says whether the evidence accepts it. :mod:`reanalysis.judge` applies the evidence to the printed
+value and to its neighbours, which gives the verdict and the check's strength.
+
+:data:`ANALYSES` is the registry: each name with its function, its kind (a ``value``, a ``p_value``,
+a ``bound`` or a consistency ``check``), the domain of the quantity it judges and the parameters it
+takes, so a claims file is checked before anything is computed. Adding a paper needs no code here
+unless it needs a new kind of statistic.
 """
 
 from __future__ import annotations
@@ -17,31 +24,43 @@ from typing import Callable
 
 import numpy as np
 
-from reanalysis import rounding, stats
+from reanalysis import exact, rounding, stats
 from reanalysis.claims import Comparison, PaperClaims
 from reanalysis.datasets import Dataset
 from reanalysis.errors import ClaimError
 
 _OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
         "in": lambda col, values: col.isin(values)}
-_CONVERSIONS = {"months_to_years": (1 / 12, "months / 12")}
+_CONVERSIONS = {"months_to_years": (Fraction(1, 12), "months / 12")}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check says of one printed value: accepted or not, the value it found (shown as the
+    recomputed value), and a clause for the method text."""
+
+    ok: bool
+    value: object
+    detail: str = ""
 
 
 @dataclass(frozen=True)
 class Recomputed:
-    """A value recomputed from the data, with the exact method and the rows it used.
+    """The evidence an analysis returns, with the exact method and the rows it used.
 
-    ``summary_level`` marks values that rest on other printed numbers or only bound the printed
-    value: they can make a claim ``consistent``, never ``reproduced``. ``upper_bound`` marks a
-    recomputed maximum that the printed value must not exceed.
+    ``value`` is a recomputed number: a ``Fraction`` or :class:`~reanalysis.exact.Root` for exact
+    arithmetic on transcribed decimals, a float for a library statistic. ``check``, when set, is
+    a function of a printed value (:class:`~reanalysis.rounding.Printed`) returning an
+    :class:`Outcome`; bounds and consistency checks are judged through it, never by reading the
+    claim. ``summary_level`` marks evidence that rests on other printed numbers: it can make a
+    claim ``consistent``, never ``reproduced``.
     """
 
-    value: float
+    value: object
     method: str
     n: int
     summary_level: bool = False
-    upper_bound: bool = False
-    feasible: bool | None = None
+    check: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +104,8 @@ class Context:
         if not t.primary_key or tuple(t.primary_key) != tuple(source.primary_key):
             self.fail(f"subset {subset!r} is defined on table {s.table!r}, which shares no primary key with {table!r}")
         key = list(t.primary_key)
-        return frame.merge(keep[key], on=key, how="inner")
+        wanted = set(keep[key].itertuples(index=False, name=None))
+        return frame[[tuple(r) in wanted for r in frame[key].itertuples(index=False, name=None)]]
 
     def column_name(self, table: str, column: str) -> str:
         if column not in self.table(table).fields:
@@ -102,6 +122,13 @@ class Context:
             self.fail(f"column {table}.{column} has missing cells in subset {subset or 'all rows'}; "
                       "choose a subset without them")
         return col.to_numpy(dtype=float)
+
+    def exact_values(self, table: str, column: str, subset: str | None) -> list:
+        """A numeric column over a subset as exact fractions of the transcribed text."""
+        rows = self.rows(table, subset)
+        self.values(table, column, subset)  # the same checks: numeric, no missing cells
+        cells = self.table(table).exact[column]
+        return [cells[i] for i in rows.index]
 
     def paired(self, comparison_id: str) -> PairedData:
         if comparison_id not in self.paper.comparisons:
@@ -120,9 +147,18 @@ class Context:
         self.fail(f"refers to unknown claim {claim_id!r}")
 
 
+KINDS = ("value", "p_value", "bound", "check", "none")
+
+
 @dataclass(frozen=True)
 class Analysis:
+    """One entry of the registry: the function, the kind of evidence it returns, the domain of the
+    quantity it judges (neighbouring printed values outside it are not counted in the strength)
+    and the parameters it takes."""
+
     function: Callable
+    kind: str
+    domain: tuple
     required: tuple
     optional: tuple = ()
 
@@ -156,32 +192,48 @@ def _subset_label(params: dict) -> str:
 
 def count(ctx: Context, params: dict) -> Recomputed:
     selected, rows, cond = _where(ctx, params)
-    return Recomputed(float(len(selected)), f"count of rows of {params['table']} ({_subset_label(params)}) "
+    return Recomputed(Fraction(len(selected)), f"count of rows of {params['table']} ({_subset_label(params)}) "
                       f"where {cond}", len(rows))
 
 
 def percent(ctx: Context, params: dict) -> Recomputed:
     selected, rows, cond = _where(ctx, params)
-    ci = stats.clopper_pearson(len(selected), len(rows))
-    return Recomputed(100 * ci.estimate, f"percentage {ci.k}/{ci.n} x 100 of rows of {params['table']} "
-                      f"({_subset_label(params)}) where {cond}; {ci.method}: {100 * ci.ci_low:.1f}% to "
-                      f"{100 * ci.ci_high:.1f}%", ci.n)
+    return _percent(len(selected), len(rows), f"rows of {params['table']} ({_subset_label(params)}) where {cond}")
 
 
-def _describe(name: str, attr: str, label: str) -> Analysis:
+def _percent(k: int, n: int, what: str) -> Recomputed:
+    """The exact percentage 100 k / n, with its exact Clopper-Pearson CI in the method."""
+    ci = stats.clopper_pearson(k, n)
+    return Recomputed(Fraction(100 * k, n), f"percentage {k}/{n} x 100 of {what}; {ci.method}: "
+                      f"{100 * ci.ci_low:.1f}% to {100 * ci.ci_high:.1f}%", n)
+
+
+_DESCRIBE = {
+    "mean": (exact.mean, "mean, exact arithmetic on the transcribed decimals (R: mean)"),
+    "sd": (exact.sd, "sample SD, n - 1 denominator, exact arithmetic on the transcribed decimals and compared "
+                     "through its square (R: sd)"),
+    "min": (min, "minimum"),
+    "max": (max, "maximum"),
+}
+
+
+def _describe(name: str) -> Callable:
+    function, label = _DESCRIBE[name]
+
     def run(ctx: Context, params: dict) -> Recomputed:
-        x = ctx.values(params["table"], params["column"], params.get("subset"))
-        value = getattr(stats.describe(x), attr)
-        method = f"{label} of {params['table']}.{params['column']} ({_subset_label(params)}, n = {x.size})"
+        x = ctx.exact_values(params["table"], params["column"], params.get("subset"))
+        value = function(x)
+        method = f"{label} of {params['table']}.{params['column']} ({_subset_label(params)}, n = {len(x)})"
         conversion = params.get("convert")
         if conversion is not None:
             if conversion not in _CONVERSIONS:
                 ctx.fail(f"unknown conversion {conversion!r}; known: {', '.join(_CONVERSIONS)}")
             factor, text = _CONVERSIONS[conversion]
-            value, method = value * factor, f"{method}, converted as {text}"
-        return Recomputed(value, method, int(x.size))
+            value = exact.Root(value.square * factor ** 2) if isinstance(value, exact.Root) else value * factor
+            method = f"{method}, converted as {text}"
+        return Recomputed(value, method, len(x))
     run.__name__ = name
-    return Analysis(run, ("table", "column"), ("subset", "convert"))
+    return run
 
 
 def paired_t_p(ctx: Context, params: dict) -> Recomputed:
@@ -197,28 +249,34 @@ def remainder(ctx: Context, params: dict) -> Recomputed:
     if not isinstance(others, list) or not others:
         ctx.fail("'minus' must list the claim ids whose printed counts are subtracted")
     taken = [ctx.printed(o) for o in others]
-    value = len(rows) - sum(float(p.value) for p in taken)
+    value = len(rows) - sum(Fraction(p.value) for p in taken)
     return Recomputed(value, f"{len(rows)} rows of {params['table']} ({_subset_label(params)}) minus printed "
                       + " + ".join(p.text for p in taken), len(rows), summary_level=True)
 
 
+def _at_most(bound) -> Callable:
+    """A bound check: some value the printed text stands for must not exceed ``bound``."""
+    def check(printed) -> Outcome:
+        iv = printed.interval("half_up")
+        ok = not (iv.low > bound or (iv.low == bound and not iv.low_closed))
+        return Outcome(ok, bound, "" if ok else f"; {printed.text} exceeds it")
+    return check
+
+
 def cell_at_most(ctx: Context, params: dict) -> Recomputed:
-    """The largest value a cell can take: one column minus another, in the same row."""
+    """The largest value a cell can take: one column minus another, in the same row (exact)."""
     t = ctx.table(params["table"])
     key = t.primary_key[0] if t.primary_key else None
     if key is None:
         ctx.fail(f"table {params['table']!r} has no primary key to find row {params['row']!r}")
-    row = t.frame[t.frame[key] == params["row"]]
-    if len(row) != 1:
-        ctx.fail(f"table {params['table']!r} has no row with {key} = {params['row']!r}")
     minuend, subtrahend = params["bound"]
-    value = float(row[ctx.column_name(params["table"], minuend)].iloc[0]) - float(
-        row[ctx.column_name(params["table"], subtrahend)].iloc[0])
-    return Recomputed(value, f"upper bound {minuend} - {subtrahend} of {key} {params['row']}", 1,
-                      summary_level=True, upper_bound=True)
+    value = _cell(ctx, params["table"], params["row"], minuend) - _cell(ctx, params["table"], params["row"], subtrahend)
+    return Recomputed(value, f"upper bound {minuend} - {subtrahend} of {key} {params['row']} = {fmt_count(value)}", 1,
+                      summary_level=True, check=_at_most(value))
 
 
-def _cell(ctx: Context, table: str, key, column: str) -> float:
+def _cell(ctx: Context, table: str, key, column: str) -> Fraction:
+    """One numeric cell, exact, found by a one-field primary key."""
     t = ctx.table(table)
     if len(t.primary_key) != 1:
         ctx.fail(f"table {table!r} needs a one-field primary key to find row {key!r}")
@@ -226,10 +284,13 @@ def _cell(ctx: Context, table: str, key, column: str) -> float:
     row = t.frame[t.frame[name] == key]
     if len(row) != 1:
         ctx.fail(f"table {table!r} has no row with {name} = {key!r}")
-    value = row[ctx.column_name(table, column)].iloc[0]
-    if value is None or value != value:
+    ctx.column_name(table, column)
+    if column not in t.exact:
+        ctx.fail(f"column {table}.{column} is not numeric")
+    value = t.exact[column][row.index[0]]
+    if value is None:
         ctx.fail(f"cell {table}.{column} of row {key!r} is missing")
-    return float(value)
+    return value
 
 
 def cell(ctx: Context, params: dict) -> Recomputed:
@@ -241,7 +302,7 @@ def cell(ctx: Context, params: dict) -> Recomputed:
 def row_sum(ctx: Context, params: dict) -> Recomputed:
     rows = _key_list(ctx, params, "rows")
     values = [_cell(ctx, params["table"], k, params["column"]) for k in rows]
-    return Recomputed(sum(values), f"sum of {params['table']}.{params['column']} over rows "
+    return Recomputed(sum(values, Fraction(0)), f"sum of {params['table']}.{params['column']} over rows "
                       + " + ".join(f"{k!r} ({fmt_count(v)})" for k, v in zip(rows, values)), len(rows))
 
 
@@ -249,7 +310,7 @@ def row_difference(ctx: Context, params: dict) -> Recomputed:
     minus = _key_list(ctx, params, "minus")
     total = _cell(ctx, params["table"], params["row"], params["column"])
     values = [_cell(ctx, params["table"], k, params["column"]) for k in minus]
-    return Recomputed(total - sum(values), f"{params['table']}.{params['column']} of row {params['row']!r} "
+    return Recomputed(total - sum(values, Fraction(0)), f"{params['table']}.{params['column']} of row {params['row']!r} "
                       f"({fmt_count(total)}) minus " + " + ".join(f"{k!r} ({fmt_count(v)})" for k, v in zip(minus, values)),
                       1 + len(minus))
 
@@ -257,43 +318,39 @@ def row_difference(ctx: Context, params: dict) -> Recomputed:
 def at_most_cell(ctx: Context, params: dict) -> Recomputed:
     """A subset cannot exceed its set: the printed count must be at most another cell."""
     value = _cell(ctx, params["table"], params["row"], params["column"])
-    return Recomputed(value, f"upper bound {params['table']}.{params['column']} of row {params['row']!r} "
-                      f"({params['why']})", 1, summary_level=True, upper_bound=True)
+    return Recomputed(value, f"upper bound {params['table']}.{params['column']} of row {params['row']!r} = "
+                      f"{fmt_count(value)} ({params['why']})", 1, summary_level=True, check=_at_most(value))
 
 
 def grim_mean(ctx: Context, params: dict) -> Recomputed:
     if "n" in params:
-        n_value = float(params["n"])
+        n_value = Fraction(params["n"])
     elif "n_rows_of" in params:
-        n_value = float(_n(ctx, params))
+        n_value = Fraction(_n(ctx, params))
     elif {"table", "row", "column"} <= set(params):
         n_value = _cell(ctx, params["table"], params["row"], params["column"])
     else:
         ctx.fail("grim_mean needs n: either 'n_rows_of' or 'table', 'row' and 'column' of a count")
-    if not float(n_value).is_integer():
+    if n_value.denominator != 1:
         ctx.fail(f"GRIM needs a whole n; {params['table']}.{params['column']} of row {params['row']!r} is {n_value}")
     n = int(n_value)
     try:
         step = Decimal(params["granularity"])
     except (InvalidOperation, TypeError):
         ctx.fail(f"granularity must be a decimal string such as \"1\" or \"0.01\", got {params['granularity']!r}")
-    printed = ctx.printed(ctx.claim_id)
-    mean = stats.grim(printed, n, step)
-    places = printed.places
-    informative = n * 10 ** (-places) < step
-    method = (f"GRIM: means of n = {n} values in steps of {step} are multiples of {step}/{n}; "
-              + ("" if informative else f"uninformative, every mean to {places} decimals is attainable with "
-                 f"n >= {(step * 10 ** places).normalize():f}; "))
-    if mean is None:
+    method = f"GRIM: means of n = {n} values in steps of {step} are multiples of {step}/{n}"
+
+    def check(printed) -> Outcome:
+        mean = stats.grim(printed, n, step)
+        if mean is not None:
+            return Outcome(True, mean, f"; attainable mean {mean.numerator}/{mean.denominator}")
         grid = Fraction(step) / n
         nearest = round(Fraction(printed.value) / grid) * grid
-        rule = printed.match(float(nearest))
-        return Recomputed(float(nearest), method + f"no attainable mean rounds half up to {printed.text}; nearest "
-                          f"{nearest.numerator}/{nearest.denominator}"
-                          + (f" (which gives {printed.text} only under {rounding.RULE_NAMES[rule]})" if rule else ""),
-                          n, summary_level=True, feasible=False)
-    return Recomputed(float(mean), method + f"attainable mean {mean.numerator}/{mean.denominator}", n,
-                      summary_level=True, feasible=True)
+        rule = printed.match(nearest)
+        return Outcome(False, nearest, f"; no attainable mean rounds half up to {printed.text}; nearest "
+                       f"{nearest.numerator}/{nearest.denominator}"
+                       + (f" (which gives {printed.text} only under {rounding.RULE_NAMES[rule]})" if rule else ""))
+    return Recomputed(None, method, n, summary_level=True, check=check)
 
 
 def _printed_cell(ctx: Context, table: str, key, column: str):
@@ -319,7 +376,7 @@ def _n(ctx: Context, params: dict) -> int:
 def summary_value(ctx: Context, params: dict) -> Recomputed:
     """The same quantity printed in another place (another table, the abstract): must agree."""
     other = _printed_cell(ctx, params["table"], params["row"], params["column"])
-    return Recomputed(float(other.value), f"printed {other.text} in {params['table']}.{params['column']} of row "
+    return Recomputed(Fraction(other.value), f"printed {other.text} in {params['table']}.{params['column']} of row "
                       f"{params['row']!r}", 1, summary_level=True)
 
 
@@ -327,29 +384,26 @@ def summary_percent(ctx: Context, params: dict) -> Recomputed:
     """A printed percentage against the printed count it belongs to and the number of patients."""
     count = _printed_cell(ctx, params["table"], params["row"], "count")
     n = _n(ctx, params)
-    ci = stats.clopper_pearson(int(count.value), n)
-    return Recomputed(100 * ci.estimate, f"percentage {ci.k}/{n} x 100 from the printed count ({params['table']} "
-                      f"row {params['row']!r}) and the {n} rows of {params['n_rows_of']}; {ci.method}: "
-                      f"{100 * ci.ci_low:.1f}% to {100 * ci.ci_high:.1f}%", n)
+    return _percent(int(count.value), n, f"the printed count ({params['table']} row {params['row']!r}) over the {n} "
+                    f"rows of {params['n_rows_of']}")
 
 
 def grimmer_sd(ctx: Context, params: dict) -> Recomputed:
-    mean = _printed_cell(ctx, params["table"], params["row"], "mean")
-    sd, n = ctx.printed(ctx.claim_id), _n(ctx, params)
-    found = stats.grimmer(mean, sd, n)
-    method = f"GRIMMER for whole-number data, n = {n}, mean {mean.text}, SD {sd.text}, both rounded half up"
-    if found is None:
-        return Recomputed(float(sd.value), method + "; no whole sum and sum of squares give both", n,
-                          summary_level=True, feasible=False)
-    total, squares = found
-    value = math.sqrt((squares - total * total / n) / (n - 1))
-    return Recomputed(value, method + f"; attainable with sum {total} and sum of squares {squares}", n,
-                      summary_level=True, feasible=True)
+    mean, n = _printed_cell(ctx, params["table"], params["row"], "mean"), _n(ctx, params)
+
+    def check(sd) -> Outcome:
+        found = stats.grimmer(mean, sd, n)
+        if found is None:
+            return Outcome(False, None, f"; no whole sum and sum of squares give SD {sd.text}")
+        total, squares = found
+        return Outcome(True, exact.Root((squares - Fraction(total * total, n)) / (n - 1)),
+                       f"; attainable with sum {total} and sum of squares {squares}")
+    return Recomputed(None, f"GRIMMER for whole-number data, n = {n}, mean {mean.text}, both mean and SD rounded "
+                      "half up", n, summary_level=True, check=check)
 
 
 def sd_feasible(ctx: Context, params: dict) -> Recomputed:
-    mean = _printed_cell(ctx, params["table"], params["row"], "mean")
-    sd, n = ctx.printed(ctx.claim_id), _n(ctx, params)
+    mean, n = _printed_cell(ctx, params["table"], params["row"], "mean"), _n(ctx, params)
     t = ctx.table(params["table"]).frame
     row = t[t[ctx.table(params["table"]).primary_key[0]] == params["row"]].iloc[0]
     if "range_low" in row and row["range_low"]:
@@ -362,26 +416,31 @@ def sd_feasible(ctx: Context, params: dict) -> Recomputed:
             ctx.fail("without a printed range, sd_feasible needs a 'floor' (the variable's lower limit)")
         smallest, largest = stats.sd_limits(mean, n, floor=params["floor"])
         given = f"mean {mean.text}, values at least {params['floor']}"
-    iv = sd.interval("half_up")
-    ok = float(iv.low) <= largest and float(iv.high) >= smallest
-    return Recomputed(largest, f"SD limits for n = {n} values with {given} (Bhatia-Davis upper bound, all "
-                      f"printed values within their rounding): {smallest:.4g} to {largest:.4g}", n,
-                      summary_level=True, feasible=ok)
+
+    def check(sd) -> Outcome:
+        iv = sd.interval("half_up")
+        return Outcome(float(iv.low) <= largest and float(iv.high) >= smallest, largest)
+    return Recomputed(None, f"SD limits for n = {n} values with {given} (Bhatia-Davis upper bound, all printed values "
+                      f"within their rounding): {smallest:.4g} to {largest:.4g}", n, summary_level=True, check=check)
 
 
 def paired_mark(ctx: Context, params: dict) -> Recomputed:
     t, n = params["table"], _n(ctx, params)
     cells = [_printed_cell(ctx, t, r, c) for r in (params["baseline_row"], params["row"]) for c in ("mean", "sd")]
-    lo, hi = params["p_at_least"], params["p_below"]
-    r_range = stats.mark_correlations(*cells, n, lo, hi)
     method = (f"paired t-test from summaries, n = {n}, df = {n - 1}, baseline {cells[0].text} ({cells[1].text}) vs "
-              f"{cells[2].text} ({cells[3].text}), means and SDs within their rounding, p in [{lo}, {hi}) "
-              "(scipy.stats.t; R: 2 * pt(-abs(t), n - 1)); a Wilcoxon test cannot be checked from summaries")
-    if r_range is None:
-        return Recomputed(float("nan"), method + "; no within-patient correlation r in [-1, 1] gives it", n,
-                          summary_level=True, feasible=False)
-    text = "every r in [-1, 1]" if r_range == (-1.0, 1.0) else f"only r in [{r_range[0]}, {r_range[1]}]"
-    return Recomputed(r_range[0], method + f"; holds for {text}", n, summary_level=True, feasible=True)
+              f"{cells[2].text} ({cells[3].text}), means and SDs within their rounding (scipy.stats.t; R: "
+              "2 * pt(-abs(t), n - 1)); a Wilcoxon test cannot be checked from summaries")
+
+    def check(reading) -> Outcome:
+        iv = reading.interval("bound")
+        lo = 0.0 if iv.low is None else float(iv.low)
+        hi = math.inf if iv.high is None else float(iv.high)
+        r_range = stats.mark_correlations(*cells, n, lo, hi)
+        if r_range is None:
+            return Outcome(False, None, f"; no within-patient correlation r in [-1, 1] gives p {reading.text}")
+        text = "every r in [-1, 1]" if r_range == (-1.0, 1.0) else f"only r in [{r_range[0]}, {r_range[1]}]"
+        return Outcome(True, r_range[0], f"; p {reading.text} holds for {text}")
+    return Recomputed(None, method, n, summary_level=True, check=check)
 
 
 def percent_of_claim(ctx: Context, params: dict) -> Recomputed:
@@ -390,10 +449,8 @@ def percent_of_claim(ctx: Context, params: dict) -> Recomputed:
     n = _n(ctx, params)
     if count.kind != "number" or count.value != int(count.value):
         ctx.fail(f"claim {params['claim']!r} is not a whole count")
-    ci = stats.clopper_pearson(int(count.value), n)
-    return Recomputed(100 * ci.estimate, f"percentage {ci.k}/{n} x 100 from the printed count ({params['claim']}) "
-                      f"and the {n} rows of {params['n_rows_of']}; {ci.method}: {100 * ci.ci_low:.1f}% to "
-                      f"{100 * ci.ci_high:.1f}%", n)
+    return _percent(int(count.value), n, f"the printed count ({params['claim']}) over the {n} rows of "
+                    f"{params['n_rows_of']}")
 
 
 def range_contains_mean(ctx: Context, params: dict) -> Recomputed:
@@ -401,17 +458,19 @@ def range_contains_mean(ctx: Context, params: dict) -> Recomputed:
     if params["end"] not in ("low", "high"):
         ctx.fail("'end' must be 'low' or 'high'")
     mean = _printed_cell(ctx, params["table"], params["row"], "mean")
-    end = ctx.printed(ctx.claim_id)
-    m, e = mean.interval("half_up"), end.interval("half_up")
-    ok = float(e.low) <= float(m.high) if params["end"] == "low" else float(e.high) >= float(m.low)
-    return Recomputed(float(mean.value), f"the range's {params['end']} end against the printed mean {mean.text} "
+    m = mean.interval("half_up")
+
+    def check(end) -> Outcome:
+        e = end.interval("half_up")
+        return Outcome(e.low <= m.high if params["end"] == "low" else e.high >= m.low, Fraction(mean.value))
+    return Recomputed(None, f"the range's {params['end']} end against the printed mean {mean.text} "
                       f"({'minimum <= mean' if params['end'] == 'low' else 'maximum >= mean'})", 1,
-                      summary_level=True, feasible=ok)
+                      summary_level=True, check=check)
 
 
 def _arm(ctx: Context, table: str, row: str) -> tuple[int, int]:
     k, n = _cell(ctx, table, row, "events"), _cell(ctx, table, row, "n")
-    if not (k.is_integer() and n.is_integer()):
+    if k.denominator != 1 or n.denominator != 1:
         ctx.fail(f"row {row!r} of {table!r} does not hold whole counts")
     return int(k), int(n)
 
@@ -419,23 +478,28 @@ def _arm(ctx: Context, table: str, row: str) -> tuple[int, int]:
 def arm_percent(ctx: Context, params: dict) -> Recomputed:
     """A printed percentage against its arm's events and n."""
     k, n = _arm(ctx, params["table"], params["row"])
-    ci = stats.clopper_pearson(k, n)
-    return Recomputed(100 * ci.estimate, f"percentage {k}/{n} x 100 ({params['table']} row {params['row']!r}); "
-                      f"{ci.method}: {100 * ci.ci_low:.1f}% to {100 * ci.ci_high:.1f}%", n)
+    return _percent(k, n, f"{params['table']} row {params['row']!r}")
 
 
 def percent_attainable(ctx: Context, params: dict) -> Recomputed:
     """Whether any whole count k out of n gives the printed percentage (when k is not printed)."""
-    n = int(params["n"]) if "n" in params else int(_cell(ctx, params["table"], params["row"], params["column"]))
-    printed = ctx.printed(ctx.claim_id)
-    best = min(range(n + 1), key=lambda k: abs(100 * k / n - float(printed.value)))
-    hits = [k for k in range(n + 1) if printed.interval("half_up").contains(100 * k / n)]
-    method = f"percentages k/{n} x 100 for whole k = 0..{n}, rounded half up"
-    if hits:
-        return Recomputed(100 * hits[0] / n, method + f"; attainable with k = {', '.join(map(str, hits))}", n,
-                          summary_level=True, feasible=True)
-    return Recomputed(100 * best / n, method + f"; none prints as {printed.text} (nearest {best}/{n})", n,
-                      summary_level=True, feasible=False)
+    n_value = Fraction(params["n"]) if "n" in params else _cell(ctx, params["table"], params["row"], params["column"])
+    if n_value.denominator != 1 or n_value < 1:
+        ctx.fail(f"percent_attainable needs a whole n >= 1, got {n_value}")
+    n = int(n_value)
+
+    def check(printed) -> Outcome:
+        iv = printed.interval("half_up")
+        first = max(0, math.ceil(Fraction(iv.low) * n / 100))
+        hits = [k for k in range(first, min(n, first + 3) + 1) if iv.contains(Fraction(100 * k, n))]
+        if hits:
+            return Outcome(True, Fraction(100 * hits[0], n), f"; attainable with k = {', '.join(map(str, hits))}"
+                           + (" ..." if len(hits) == 3 and hits[-1] < n and iv.contains(Fraction(100 * (hits[-1] + 1), n))
+                              else ""))
+        nearest = min(max(round(Fraction(printed.value) * n / 100), 0), n)
+        return Outcome(False, Fraction(100 * nearest, n), f"; none prints as {printed.text} (nearest {nearest}/{n})")
+    return Recomputed(None, f"percentages k/{n} x 100 for whole k = 0..{n}, rounded half up", n, summary_level=True,
+                      check=check)
 
 
 def two_by_two_p(ctx: Context, params: dict) -> Recomputed:
@@ -451,43 +515,64 @@ def risk_difference(ctx: Context, params: dict) -> Recomputed:
     part = params["part"]
     if part not in ("estimate", "low", "high"):
         ctx.fail("'part' must be estimate, low or high")
-    value = {"estimate": res.estimate, "low": res.ci_low, "high": res.ci_high}[part]
-    return Recomputed(100 * value, f"{res.method}, in percentage points; {k1}/{n1} vs {k2}/{n2}: "
+    value = {"estimate": 100 * (Fraction(k1, n1) - Fraction(k2, n2)), "low": 100 * res.ci_low,
+             "high": 100 * res.ci_high}[part]
+    return Recomputed(value, f"{res.method}, in percentage points; {k1}/{n1} vs {k2}/{n2}: "
                       f"{100 * res.estimate:.2f} ({100 * res.ci_low:.2f} to {100 * res.ci_high:.2f})", n1 + n2)
 
 
+_RATIO_PARTS = ("estimate", "ci_low", "ci_high")
+
+
 def rr_centre(ctx: Context, params: dict) -> Recomputed:
-    """A published ratio must sit at the centre of its CI on the log scale (within the printed rounding)."""
-    est, low, high = (_printed_cell(ctx, params["table"], params["row"], c) for c in ("estimate", "ci_low", "ci_high"))
-    lo_iv, hi_iv, est_iv = low.interval("half_up"), high.interval("half_up"), est.interval("half_up")
-    smallest = math.sqrt(float(lo_iv.low) * float(hi_iv.low))
-    largest = math.sqrt(float(lo_iv.high) * float(hi_iv.high))
-    ok = smallest <= float(est_iv.high) and largest >= float(est_iv.low)
-    return Recomputed(math.sqrt(float(low.value) * float(high.value)),
-                      f"geometric centre of the CI {low.text} to {high.text}: {smallest:.4f} to {largest:.4f} over the "
-                      f"CI's rounding, against the estimate {est.text}", 1, summary_level=True, feasible=ok)
+    """A published ratio must sit at the centre of its CI on the log scale (within the printed rounding).
+
+    The claim prints one of the three (``part``); the other two come from the table. The check is
+    exact: the squared estimate must overlap the products of the CI ends over their rounding.
+    """
+    part = params["part"]
+    if part not in _RATIO_PARTS:
+        ctx.fail(f"'part' must be one of {', '.join(_RATIO_PARTS)}")
+    others = {c: _printed_cell(ctx, params["table"], params["row"], c) for c in _RATIO_PARTS if c != part}
+
+    def check(printed) -> Outcome:
+        est, low, high = ({**others, part: printed}[c].interval("half_up") for c in _RATIO_PARTS)
+        ok = low.low * high.low <= est.high ** 2 and low.high * high.high >= est.low ** 2
+        centre = exact.Root(Fraction(low.low + low.high) * Fraction(high.low + high.high) / 4)
+        return Outcome(ok, centre, f"; geometric centre {float(exact.Root(Fraction(low.low * high.low))):.4f} to "
+                       f"{float(exact.Root(Fraction(low.high * high.high))):.4f} over the CI's rounding")
+    shown = ", ".join(f"{c} {p.text}" for c, p in others.items())
+    return Recomputed(None, f"the estimate at the geometric centre of its CI ({params['table']} row {params['row']!r}: "
+                      f"{shown})", 1, summary_level=True, check=check)
 
 
 def subset_total(ctx: Context, params: dict) -> Recomputed:
     """Can k of the listed trials make the printed total of patients?"""
-    k = int(ctx.printed(params["k_claim"]).value)
-    total = int(ctx.printed(params["total_claim"]).value)
+    own = ctx.claim_id
+    if own not in (params["k_claim"], params["total_claim"]):
+        ctx.fail("subset_total judges either its 'k_claim' or its 'total_claim'")
     rows = _key_list(ctx, params, "rows")
     sizes = {r: int(_cell(ctx, params["table"], r, "n")) for r in rows}
-    found = next((combo for combo in itertools.combinations(rows, k) if sum(sizes[r] for r in combo) == total), None)
-    method = f"subsets of {k} of the {len(rows)} trials the document lists ({params['table']}) summing to {total} patients"
-    value = float(k if ctx.claim_id == params["k_claim"] else total)  # on the scale of the claim it checks
-    if found is None:
-        return Recomputed(value, method + "; none does", k, summary_level=True, feasible=False)
-    return Recomputed(value, method + "; " + " + ".join(f"{r} ({sizes[r]})" for r in found), k,
-                      summary_level=True, feasible=True)
+    other = ctx.printed(params["total_claim"] if own == params["k_claim"] else params["k_claim"])
+
+    def check(printed) -> Outcome:
+        k, total = (printed.value, other.value) if own == params["k_claim"] else (other.value, printed.value)
+        if k != int(k) or total != int(total) or not 0 <= k <= len(rows):
+            return Outcome(False, None, f"; {k} of {len(rows)} trials summing to {total} is not a whole selection")
+        found = next((c for c in itertools.combinations(rows, int(k)) if sum(sizes[r] for r in c) == total), None)
+        if found is None:
+            return Outcome(False, None, f"; no {k} of them sum to {total}")
+        return Outcome(True, Fraction(int(printed.value)), f"; {k} summing to {total}: "
+                       + " + ".join(f"{r} ({sizes[r]})" for r in found))
+    return Recomputed(None, f"subsets of the {len(rows)} trials the document lists ({params['table']}) against the "
+                      f"printed number of trials and of patients", len(rows), summary_level=True, check=check)
 
 
 def sum_of_claims(ctx: Context, params: dict) -> Recomputed:
     """A printed total against the printed parts it is made of."""
     parts = [ctx.printed(c) for c in _key_list(ctx, params, "claims")]
-    return Recomputed(float(sum(p.value for p in parts)), "sum of the printed parts " + " + ".join(p.text for p in parts),
-                      len(parts), summary_level=True)
+    return Recomputed(sum((Fraction(p.value) for p in parts), Fraction(0)), "sum of the printed parts "
+                      + " + ".join(p.text for p in parts), len(parts), summary_level=True)
 
 
 def _key_list(ctx: Context, params: dict, name: str) -> list:
@@ -497,40 +582,43 @@ def _key_list(ctx: Context, params: dict, name: str) -> list:
     return keys
 
 
-def fmt_count(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(x)
+def fmt_count(x) -> str:
+    """A count as a message prints it: 14, not 14.0 or 14/1; a fraction as its decimal."""
+    return str(x.numerator) if x.denominator == 1 else format(exact.to_decimal(x), "f")
 
+
+_COUNT, _PERCENT, _P, _SD, _ANY, _DIFF = (0, None), (0, 100), (0, 1), (0, None), (None, None), (-100, 100)
 
 ANALYSES = {
-    "count": Analysis(count, ("table",), ("subset", "where")),
-    "percent": Analysis(percent, ("table",), ("subset", "where")),
-    "mean": _describe("mean", "mean", "mean (numpy.mean; R: mean)"),
-    "sd": _describe("sd", "sd", "sample SD, n - 1 denominator (numpy.std(ddof=1); R: sd)"),
-    "min": _describe("min", "minimum", "minimum"),
-    "max": _describe("max", "maximum", "maximum"),
-    "paired_t_p": Analysis(paired_t_p, ("comparison",)),
-    "remainder": Analysis(remainder, ("table", "minus"), ("subset",)),
-    "cell_at_most": Analysis(cell_at_most, ("table", "row", "bound")),
-    "cell": Analysis(cell, ("table", "row", "column")),
-    "row_sum": Analysis(row_sum, ("table", "rows", "column")),
-    "row_difference": Analysis(row_difference, ("table", "row", "minus", "column")),
-    "at_most_cell": Analysis(at_most_cell, ("table", "row", "column", "why")),
-    "grim_mean": Analysis(grim_mean, ("granularity",), ("table", "row", "column", "n_rows_of", "n")),
-    "percent_of_claim": Analysis(percent_of_claim, ("claim", "n_rows_of")),
-    "range_contains_mean": Analysis(range_contains_mean, ("table", "row", "end")),
-    "summary_value": Analysis(summary_value, ("table", "row", "column")),
-    "summary_percent": Analysis(summary_percent, ("table", "row", "n_rows_of")),
-    "grimmer_sd": Analysis(grimmer_sd, ("table", "row", "n_rows_of")),
-    "sd_feasible": Analysis(sd_feasible, ("table", "row", "n_rows_of"), ("floor",)),
-    "paired_mark": Analysis(paired_mark, ("table", "row", "baseline_row", "n_rows_of", "p_at_least", "p_below")),
-    "arm_percent": Analysis(arm_percent, ("table", "row")),
-    "percent_attainable": Analysis(percent_attainable, (), ("n", "table", "row", "column")),
-    "two_by_two_p": Analysis(two_by_two_p, ("table", "row_a", "row_b", "method")),
-    "risk_difference": Analysis(risk_difference, ("table", "row_a", "row_b", "method", "part")),
-    "rr_centre": Analysis(rr_centre, ("table", "row")),
-    "subset_total": Analysis(subset_total, ("table", "rows", "k_claim", "total_claim")),
-    "sum_of_claims": Analysis(sum_of_claims, ("claims",)),
-    "not_recomputable": Analysis(None, ()),
+    "count": Analysis(count, "value", _COUNT, ("table",), ("subset", "where")),
+    "percent": Analysis(percent, "value", _PERCENT, ("table",), ("subset", "where")),
+    "mean": Analysis(_describe("mean"), "value", _ANY, ("table", "column"), ("subset", "convert")),
+    "sd": Analysis(_describe("sd"), "value", _SD, ("table", "column"), ("subset", "convert")),
+    "min": Analysis(_describe("min"), "value", _ANY, ("table", "column"), ("subset", "convert")),
+    "max": Analysis(_describe("max"), "value", _ANY, ("table", "column"), ("subset", "convert")),
+    "paired_t_p": Analysis(paired_t_p, "p_value", _P, ("comparison",)),
+    "remainder": Analysis(remainder, "value", _COUNT, ("table", "minus"), ("subset",)),
+    "cell_at_most": Analysis(cell_at_most, "bound", _COUNT, ("table", "row", "bound")),
+    "cell": Analysis(cell, "value", _COUNT, ("table", "row", "column")),
+    "row_sum": Analysis(row_sum, "value", _COUNT, ("table", "rows", "column")),
+    "row_difference": Analysis(row_difference, "value", _COUNT, ("table", "row", "minus", "column")),
+    "at_most_cell": Analysis(at_most_cell, "bound", _COUNT, ("table", "row", "column", "why")),
+    "grim_mean": Analysis(grim_mean, "check", _ANY, ("granularity",), ("table", "row", "column", "n_rows_of", "n")),
+    "percent_of_claim": Analysis(percent_of_claim, "value", _PERCENT, ("claim", "n_rows_of")),
+    "range_contains_mean": Analysis(range_contains_mean, "check", _ANY, ("table", "row", "end")),
+    "summary_value": Analysis(summary_value, "value", _ANY, ("table", "row", "column")),
+    "summary_percent": Analysis(summary_percent, "value", _PERCENT, ("table", "row", "n_rows_of")),
+    "grimmer_sd": Analysis(grimmer_sd, "check", _SD, ("table", "row", "n_rows_of")),
+    "sd_feasible": Analysis(sd_feasible, "check", _SD, ("table", "row", "n_rows_of"), ("floor",)),
+    "paired_mark": Analysis(paired_mark, "check", _P, ("table", "row", "baseline_row", "n_rows_of")),
+    "arm_percent": Analysis(arm_percent, "value", _PERCENT, ("table", "row")),
+    "percent_attainable": Analysis(percent_attainable, "check", _PERCENT, (), ("n", "table", "row", "column")),
+    "two_by_two_p": Analysis(two_by_two_p, "p_value", _P, ("table", "row_a", "row_b", "method")),
+    "risk_difference": Analysis(risk_difference, "value", _DIFF, ("table", "row_a", "row_b", "method", "part")),
+    "rr_centre": Analysis(rr_centre, "check", (0, None), ("table", "row", "part")),
+    "subset_total": Analysis(subset_total, "check", _COUNT, ("table", "rows", "k_claim", "total_claim")),
+    "sum_of_claims": Analysis(sum_of_claims, "value", _COUNT, ("claims",)),
+    "not_recomputable": Analysis(None, "none", _ANY, ()),
 }
 
 

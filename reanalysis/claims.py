@@ -20,7 +20,7 @@ from reanalysis.errors import ClaimError, locate
 VERDICTS = ("reproduced", "consistent", "discrepant", "not_recomputable")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _CLAIM_KEYS = {"id", "location", "quote", "reported", "analysis", "expected", "note", "reads_as",
-               "assumption", "alternatives", "params", "same_as"}
+               "assumption", "alternatives", "params", "same_as", "decision_error"}
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,8 @@ class Claim:
     same_as : str or None
         The id of a claim that states the same number elsewhere (a second language, the abstract);
         the two printed values must agree.
+    decision_error : bool
+        The audited decision-error flag: the recomputed p-value is on the other side of alpha.
     """
 
     id: str
@@ -115,6 +117,7 @@ class Claim:
     assumption: str | None = None
     alternatives: tuple[Alternative, ...] = ()
     same_as: str | None = None
+    decision_error: bool = False
     printed: rounding.Printed = field(default=None, compare=False, repr=False)
 
 
@@ -246,12 +249,16 @@ def _claim(path: Path, entry: dict, seen: set) -> Claim:
         if not isinstance(alt, dict) or not isinstance(alt.get("label"), str) or not isinstance(alt.get("analysis"), str):
             raise ClaimError(f"{locate(path, claim=cid)}: each alternative needs a 'label' and an 'analysis'")
         alternatives.append(Alternative(alt["label"], alt["analysis"], dict(alt.get("params", {}))))
+    if not isinstance(entry.get("decision_error", False), bool):
+        raise ClaimError(f"{locate(path, claim=cid)}: 'decision_error' must be true or false")
+    if entry.get("decision_error") and entry["expected"] != "discrepant":
+        raise ClaimError(f"{locate(path, claim=cid)}: only a discrepant claim can have decision_error = true")
     params = entry.get("params", {})
     if not isinstance(params, dict):
         raise ClaimError(f"{locate(path, claim=cid)}: 'params' must be a table")
     return Claim(cid, entry["location"], entry["quote"], entry["reported"], entry["analysis"], dict(params),
                  entry["expected"], entry.get("note", ""), entry.get("reads_as"), entry.get("assumption"),
-                 tuple(alternatives), entry.get("same_as"), printed)
+                 tuple(alternatives), entry.get("same_as"), entry.get("decision_error", False), printed)
 
 
 def _id(path: Path, entry, kind: str) -> str:

@@ -82,7 +82,9 @@ def _summary(papers) -> int:
               + "  ".join(f"{card[v]:>{len(v)}}" for v in VERDICTS) + f"  {card['decision_errors']:>15}")
     changed = mismatches(papers)
     for v in changed:
-        print(f"CHANGED {v.paper}/{v.claim_id}: verdict {v.verdict}, audited {v.expected} "
+        flag = "" if v.decision_error == v.expected_decision_error else (
+            f", decision error {str(v.decision_error).lower()}, audited {str(v.expected_decision_error).lower()}")
+        print(f"CHANGED {v.paper}/{v.claim_id}: verdict {v.verdict}, audited {v.expected}{flag} "
               f"(printed {v.reported!r}, method: {v.method})")
     total = sum(len(p.verdicts) for p in papers)
     if changed:

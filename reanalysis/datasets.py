@@ -19,6 +19,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +36,11 @@ _TYPES = ("integer", "number", "boolean", "string")
 
 @dataclass(frozen=True)
 class Table:
-    """One validated CSV: its rows as a DataFrame (missing cells are NaN/None) and its schema."""
+    """One validated CSV: its rows as a DataFrame (missing cells are NaN/None) and its schema.
+
+    ``exact`` holds every numeric column as exact fractions read from the CSV text (None where
+    missing), in row order, so that the frame's index ``i`` is ``exact[column][i]``.
+    """
 
     name: str
     path: Path
@@ -45,6 +50,7 @@ class Table:
     fields: dict
     primary_key: tuple[str, ...]
     missing_values: tuple = ()
+    exact: dict = None
 
 
 @dataclass(frozen=True)
@@ -156,12 +162,15 @@ def _load_table(folder: Path, res: dict, where: str, verify_hashes: bool) -> Tab
     if header != list(fields):
         raise DataError(_header_problem(path, header, list(fields)))
     columns = {name: [] for name in fields}
+    texts = {name: [] for name in fields}  # the cell text of each present value, for exact arithmetic
     for r, cells in enumerate(rows[1:], start=2):
         if len(cells) != len(header):
             raise DataError(f"{locate(path, row=r)}: {len(cells)} cells, expected {len(header)} "
                             "(comma-separated, one per column)")
         for name, raw in zip(header, cells):
-            columns[name].append(_cell(raw, fields[name], missing_codes, locate(path, row=r, column=name)))
+            value = _cell(raw, fields[name], missing_codes, locate(path, row=r, column=name))
+            columns[name].append(value)
+            texts[name].append(None if value is None else raw)
     if len(rows) == 1:
         raise DataError(f"{path}: the table has a header but no rows")
     for name, f in fields.items():
@@ -183,8 +192,10 @@ def _load_table(folder: Path, res: dict, where: str, verify_hashes: bool) -> Tab
                                 f"{values if len(values) > 1 else values[0]!r}, first seen on row {seen[values]}")
             seen[values] = r
     frame = pd.DataFrame({name: _series(columns[name], fields[name]) for name in fields})
+    exact = {name: tuple(None if v is None else Fraction(v) for v in texts[name])
+             for name in fields if fields[name]["type"] in ("integer", "number")}
     return Table(res["name"], path, res.get("title", res["name"]), res.get("source_location", ""), frame, fields, key,
-                 tuple(missing_codes))
+                 tuple(missing_codes), exact)
 
 
 def _check_hash(path: Path, res: dict, folder: Path) -> None:

@@ -13,20 +13,21 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 import numpy as np
 
 from reanalysis import rounding
+from reanalysis.exact import to_decimal
 
 
 @dataclass(frozen=True)
 class Proposal:
     """A diagnosis: its kind (``transposition``, ``alternative``, ``other_row_value``,
-    ``double_rounding``, ``infeasible``, ``truncation``) and a sentence a reader can check."""
+    ``double_rounding``, ``infeasible``, ``truncation``, ``cannot_fail``) and a sentence a reader can check."""
 
     kind: str
     text: str
 
 
-def fmt(x: float) -> str:
-    """Six significant digits, positional notation, trailing zeros trimmed."""
-    return np.format_float_positional(x, precision=6, unique=False, fractional=False, trim="-")
+def fmt(x) -> str:
+    """Six significant digits, positional notation, trailing zeros trimmed (of an exact value too)."""
+    return np.format_float_positional(float(x), precision=6, unique=False, fractional=False, trim="-")
 
 
 def transposition(printed: rounding.Printed, value: float) -> Proposal | None:
@@ -71,11 +72,11 @@ def double_rounding(printed: rounding.Printed, value: float) -> Proposal | None:
     """An age mean in months first rounded to 0.1 year, then split into years and truncated months."""
     if printed.kind != "age":
         return None
-    years = Decimal(value / 12).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    years = (to_decimal(value) / 12).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     months = (years * 12).quantize(Decimal(1), rounding=ROUND_DOWN)
     if months != printed.value:
         return None
-    return Proposal("double_rounding", f"double rounding: {fmt(value)} months = {fmt(value / 12)} years, rounded to "
+    return Proposal("double_rounding", f"double rounding: {fmt(value)} months = {fmt(to_decimal(value) / 12)} years, rounded to "
                     f"{years} years, whose {years % 1} year = {years % 1 * 12} months was truncated to "
                     f"{int(months) % 12}; direct rounding of the months gives "
                     f"{printed.format(value)}")
@@ -91,3 +92,15 @@ def infeasible(printed: rounding.Printed, bound: float, method: str) -> Proposal
     """A printed cell larger than the data allow."""
     return Proposal("infeasible", f"impossible value: {printed.text} exceeds the largest value the same row "
                     f"allows, {fmt(bound)} ({method})")
+
+
+def cannot_fail(printed: rounding.Printed, neighbours: tuple) -> Proposal:
+    """The only check there is accepts the printed value and every neighbour: it is not evidence."""
+    if not neighbours:
+        return Proposal("cannot_fail", f"no check is possible: {printed.text} has no neighbouring printed value in the "
+                        "domain of the quantity")
+    ordered = sorted(neighbours, key=lambda p: p.value)
+    span = ", ".join(p.text for p in ordered) if len(ordered) <= 3 else f"{ordered[0].text} to {ordered[-1].text}"
+    return Proposal("cannot_fail", f"the only check cannot fail at the printed precision: it accepts {printed.text} and "
+                    f"every one of its {len(neighbours)} neighbouring printed values ({span}), so it is not evidence "
+                    "(strength 0; the method names the check)")

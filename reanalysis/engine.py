@@ -8,18 +8,19 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from pathlib import Path
 
 from reanalysis import diagnosis, stats
-from reanalysis.analyses import ANALYSES, Context, PairedData, recompute
+from reanalysis.analyses import ANALYSES, Context, PairedData, fmt_count, recompute
 from reanalysis.claims import Claim, PaperClaims, load_claims
 from reanalysis.datasets import Dataset, load_dataset
 from reanalysis.errors import ClaimError
+from reanalysis.judge import judge
 from reanalysis.rounding import RULE_NAMES, as_decimal
 
 _EXTREMES = {"min": "minimum", "max": "maximum"}
 PARALLEL_FROM = 8  # below this many papers a process pool costs more than it saves
-_P_VALUE_ANALYSES = {"paired_t_p", "two_by_two_p"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Verdict:
     rule: str
     n: int | None
     proposals: tuple
+    strength: Fraction | None = None
+    expected_decision_error: bool = False
 
 
 @dataclass(frozen=True)
@@ -310,8 +313,8 @@ def _spec(ctx: Context, proportion_id: str):
 
 def _whole(ctx: Context, table: str, row: str, column: str) -> int:
     value = recompute(ctx, "cell", {"table": table, "row": row, "column": column}).value
-    if not value.is_integer():
-        ctx.fail(f"{table}.{column} of row {row!r} is {value}, not a whole count")
+    if value.denominator != 1:
+        ctx.fail(f"{table}.{column} of row {row!r} is {fmt_count(value)}, not a whole count")
     return int(value)
 
 
@@ -333,33 +336,35 @@ def _judge_value(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
     rec = recompute(ctx, claim.analysis, claim.params)
     if rec is None:
         return _verdict(paper, claim, None, "not_recomputable", "not recomputable from the datasets", "", (), False)
+    spec = ANALYSES[claim.analysis]
+    found = judge(printed, rec, spec.domain, verbal=claim.reads_as is not None)
+    method = rec.method + found.detail
     proposals = []
-    if rec.feasible is not None:
-        rule = ""
-        verdict = "consistent" if rec.feasible else "discrepant"
-    elif rec.upper_bound:
-        rule = ""
-        ok = float(printed.value) <= rec.value
-        verdict = "consistent" if ok else "discrepant"
-        if not ok:
-            proposals.append(diagnosis.infeasible(printed, rec.value, rec.method))
-    else:
-        rule = printed.match(rec.value) or ""
-        if rule:
-            verdict = "consistent" if (rec.summary_level or claim.assumption) else "reproduced"
-            if rule == "truncate":
-                proposals.append(diagnosis.truncation(printed, rec.value))
-        else:
-            verdict = "discrepant"
+    if not found.accepted:
+        verdict = "discrepant"
+        if spec.kind == "bound":
+            proposals.append(diagnosis.infeasible(printed, found.value, rec.method))
+        elif spec.kind in ("value", "p_value"):
             proposals.extend(_propose(claim, ctx, rec.value))
-    method = rec.method
-    if rule and rule != "half_up":
-        method += f"; matches under {RULE_NAMES[rule]}"
+    elif found.strength == 0:
+        verdict = "not_recomputable"
+        proposals.append(diagnosis.cannot_fail(printed, found.neighbours))
+    else:
+        verdict = "consistent" if (rec.summary_level or spec.kind in ("bound", "check") or claim.assumption) \
+            else "reproduced"
+        if found.rule == "truncate":
+            proposals.append(diagnosis.truncation(printed, found.value))
+    if found.rule and found.rule != "half_up":
+        method += f"; matches under {RULE_NAMES[found.rule]}"
+    if found.boundary:
+        method += "; at the boundary: within 1e-9 relative of an end of the printed interval"
     if claim.assumption:
         method += f"; assumes {claim.assumption}"
-    decision_error = verdict == "discrepant" and claim.analysis in _P_VALUE_ANALYSES and (
+    decision_error = verdict == "discrepant" and spec.kind == "p_value" and (
         _significant(printed, paper.alpha) != (rec.value < paper.alpha))
-    return _verdict(paper, claim, rec, verdict, method, rule, tuple(proposals), decision_error)
+    shown = None if verdict == "not_recomputable" else found.value
+    return _verdict(paper, claim, shown, verdict, method, found.rule, tuple(proposals), decision_error,
+                    found.strength, spec.kind, rec.n)
 
 
 def _propose(claim: Claim, ctx: Context, value: float) -> list:
@@ -368,12 +373,20 @@ def _propose(claim: Claim, ctx: Context, value: float) -> list:
     if claim.analysis in _EXTREMES:
         rows = ctx.rows(claim.params["table"], claim.params.get("subset"))
         key = ctx.table(claim.params["table"]).primary_key
-        cells = [(_key(k), float(v)) for k, v in zip(rows[key[0]], rows[claim.params["column"]])]
+        exact = ctx.exact_values(claim.params["table"], claim.params["column"], claim.params.get("subset"))
+        cells = [(_key(k), v) for k, v in zip(rows[key[0]], exact)]
         found.append(diagnosis.other_row_value(printed, _EXTREMES[claim.analysis], value, cells))
     for alt in claim.alternatives:
         rec = recompute(ctx, alt.analysis, alt.params)
-        if rec is not None and rec.feasible is not False:
-            found.append(diagnosis.alternative(printed, alt.label, rec.value, rec.method))
+        if rec is None:
+            continue
+        value, method = rec.value, rec.method
+        if rec.check is not None:  # an alternative that is itself a check: what it finds for this printed value
+            outcome = rec.check(printed)
+            if not outcome.ok:
+                continue
+            value, method = outcome.value, method + outcome.detail
+        found.append(diagnosis.alternative(printed, alt.label, value, method))
     return [p for p in found if p is not None]
 
 
@@ -389,8 +402,9 @@ def _key(k):
     return int(k) if isinstance(k, float) and k.is_integer() else k
 
 
-def _verdict(paper: PaperClaims, claim: Claim, rec, verdict: str, method: str, rule: str,
-             proposals: tuple, decision_error: bool) -> Verdict:
+def _verdict(paper: PaperClaims, claim: Claim, value, verdict: str, method: str, rule: str,
+             proposals: tuple, decision_error: bool, strength: Fraction | None = None, kind: str = "none",
+             n: int | None = None) -> Verdict:
     parts = [p.text for p in proposals]
     if claim.assumption:
         parts.append(f"Rests on an assumption: {claim.assumption}")
@@ -399,13 +413,14 @@ def _verdict(paper: PaperClaims, claim: Claim, rec, verdict: str, method: str, r
     interval = ""
     if claim.printed.kind == "bound":
         interval = str(claim.printed.interval("bound"))
-    elif rec is not None and not rec.upper_bound and rec.feasible is None:
+    elif kind in ("value", "p_value"):
         interval = str(claim.printed.interval(rule or "half_up"))
     return Verdict(
         paper=paper.paper, claim_id=claim.id, location=claim.location, quote=claim.quote,
-        reported=claim.reported, recomputed=None if rec is None else rec.value, verdict=verdict, method=method,
+        reported=claim.reported, recomputed=None if value is None else float(value), verdict=verdict, method=method,
         decision_error=decision_error, diagnosis=" ".join(_sentence(p) for p in parts), expected=claim.expected,
-        interval=interval, rule=rule, n=None if rec is None else rec.n, proposals=proposals,
+        interval=interval, rule=rule, n=n, proposals=proposals, strength=strength,
+        expected_decision_error=claim.decision_error,
     )
 
 

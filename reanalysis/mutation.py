@@ -15,6 +15,7 @@ import csv
 import random
 import sys
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from pathlib import Path
 
 from reanalysis.claims import load_claims
@@ -101,7 +102,12 @@ def sweep(folder: Path, sample: int | None = None, seed: int = 2005, position: s
         frame = table.frame.copy()
         numeric = table.fields[column]["type"] in ("integer", "number")
         frame.loc[frame.index[index], column] = float(new_text) if numeric else new_text
-        variant = replace(dataset, tables={**dataset.tables, table_name: replace(table, frame=frame)})
+        exact = table.exact
+        if numeric:
+            values = list(exact[column])
+            values[index] = Fraction(new_text)
+            exact = {**exact, column: tuple(values)}
+        variant = replace(dataset, tables={**dataset.tables, table_name: replace(table, frame=frame, exact=exact)})
         try:
             verdicts = judge_claims(variant, paper)
         except ReanalysisError as e:  # `check` stops with exit 2 on it: detected

@@ -11,13 +11,14 @@ import io
 import os
 import tempfile
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 from reanalysis.claims import VERDICTS
 from reanalysis.diagnosis import fmt
 
 CLAIM_COLUMNS = ("paper", "claim_id", "location", "quote", "reported", "recomputed", "verdict", "method",
-                 "decision_error", "diagnosis", "expected_verdict", "interval", "rounding_rule", "n")
+                 "decision_error", "diagnosis", "expected_verdict", "interval", "rounding_rule", "n", "strength")
 COMPARISON_COLUMNS = ("paper", "comparison", "label", "unit", "n", "mean_before", "mean_after", "mean_difference",
                       "ci95_low", "ci95_high", "t", "df", "p_t", "p_wilcoxon", "p_permutation", "conclusion",
                       "method_t", "method_wilcoxon", "method_permutation")
@@ -31,8 +32,16 @@ def claims_csv(papers) -> str:
             rows.append((v.paper, v.claim_id, v.location, v.quote, v.reported,
                          "" if v.recomputed is None else fmt(v.recomputed), v.verdict, v.method,
                          "true" if v.decision_error else "false", v.diagnosis, v.expected, v.interval, v.rule,
-                         "" if v.n is None else v.n))
+                         "" if v.n is None else v.n, fmt_strength(v.strength)))
     return _csv(CLAIM_COLUMNS, rows)
+
+
+def fmt_strength(strength) -> str:
+    """A check's strength (the share of neighbouring printed values it rejects) to two decimals, cut
+    toward zero so that only a check that rejects nothing prints as 0.00; empty when there is no check."""
+    if strength is None:
+        return ""
+    return format(Decimal(strength.numerator * 100 // strength.denominator) / 100, ".2f")
 
 
 def comparisons_csv(papers) -> str:
@@ -87,8 +96,9 @@ def scorecard(paper) -> dict:
 
 
 def mismatches(papers) -> list:
-    """Verdicts that differ from their audited verdict."""
-    return [v for p in papers for v in p.verdicts if v.verdict != v.expected]
+    """Verdicts that differ from their audited verdict or their audited decision-error flag."""
+    return [v for p in papers for v in p.verdicts
+            if v.verdict != v.expected or v.decision_error != v.expected_decision_error]
 
 
 def write_files(files: dict) -> None:

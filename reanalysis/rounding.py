@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from reanalysis.exact import Root, to_decimal
+
 RULES = ("half_up", "half_even", "truncate")
 RULE_NAMES = {
     "half_up": "rounding half away from zero",
@@ -45,6 +47,8 @@ _WORDS = {
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
 }
 _OPERATORS = {"<=": "\u2264", ">=": "\u2265"}
+_RANGE = re.compile(r"^(?P<open>[\[(])(?P<low>\d+(?:\.\d+)?), (?P<high>\d+(?:\.\d+)?)(?P<close>[\])])$")
+BOUNDARY = Decimal("1e-9")  # relative distance from an interval end at which a float match is "at the boundary"
 
 
 @dataclass(frozen=True)
@@ -56,20 +60,42 @@ class Interval:
     low_closed: bool
     high_closed: bool
 
-    def contains(self, x: float | Decimal | Fraction) -> bool:
+    def contains(self, x) -> bool:
         """Whether ``x`` lies in the interval, compared exactly (no tolerance).
 
-        A float ``x`` is read as the shortest decimal that round-trips to the same double (``repr``),
-        so a value read from data as 42.9 is 42.9, not the binary 42.899999999999998579...;
-        otherwise truncation would turn a data value into the one below it. Decimals and fractions
-        (GRIM's attainable means) are compared as they are.
+        Fractions and Decimals (exact recomputations) are compared as they are; a :class:`Root`
+        (an exact SD) through its square, so no square root is rounded. A float ``x`` (a library
+        statistic) is read as the shortest decimal that round-trips to the same double (``repr``).
         """
+        if isinstance(x, Root):
+            return self._contains_root(x.square)
         d = x if isinstance(x, (Decimal, Fraction)) else as_decimal(x)
         if self.low is not None and (d < self.low or (d == self.low and not self.low_closed)):
             return False
         if self.high is not None and (d > self.high or (d == self.high and not self.high_closed)):
             return False
         return True
+
+    def _contains_root(self, square: Fraction) -> bool:
+        if self.high is not None:
+            if self.high < 0:
+                return False
+            top = Fraction(self.high) ** 2
+            if square > top or (square == top and not self.high_closed):
+                return False
+        if self.low is not None and self.low >= 0:
+            bottom = Fraction(self.low) ** 2
+            if square < bottom or (square == bottom and not self.low_closed):
+                return False
+        return True
+
+    def near_end(self, x) -> bool:
+        """Whether a float statistic lies within 1e-9 relative of an end, where binary rounding in
+        the library that computed it could decide the comparison (exact values never do)."""
+        if not isinstance(x, float):
+            return False
+        return any(end is not None and abs(as_decimal(x) - end) <= BOUNDARY * max(abs(end), Decimal(1).scaleb(-300))
+                   for end in (self.low, self.high))
 
     def __str__(self) -> str:
         low = "-inf" if self.low is None else _plain(self.low)
@@ -92,7 +118,10 @@ class Printed:
     unit : Decimal
         The size of one step in the last printed digit (``0.001`` for ``"0.016"``).
     comparator : str or None
-        For bounds, one of ``<``, ``>``, ``≤``, ``≥``.
+        For bounds, one of ``<``, ``>``, ``≤``, ``≥``, or a bracket pair (``[)``) for a range
+        reading such as ``"[0.01, 0.05)"`` (a significance mark ``*``).
+    upper : Decimal or None
+        The upper end of a range reading (``value`` is its lower end).
     """
 
     text: str
@@ -100,6 +129,7 @@ class Printed:
     value: Decimal
     unit: Decimal
     comparator: str | None = None
+    upper: Decimal | None = None
 
     @property
     def places(self) -> int:
@@ -111,6 +141,8 @@ class Printed:
         if self.kind == "bound":
             if rule != "bound":
                 raise ValueError(f"{self.text!r} is a bound; its only rule is 'bound'")
+            if self.upper is not None:
+                return Interval(self.value, self.upper, self.comparator[0] == "[", self.comparator[1] == "]")
             if self.comparator in ("<", "\u2264"):
                 return Interval(None, self.value, False, self.comparator == "\u2264")
             return Interval(self.value, None, self.comparator == "\u2265", False)
@@ -143,13 +175,39 @@ class Printed:
         """
         if self.kind == "bound":
             raise ValueError(f"{self.text!r} is a bound and has no precision to print with")
-        q = as_decimal(x).quantize(self.unit, rounding=_QUANTIZE[rule])
+        q = to_decimal(x).quantize(self.unit, rounding=_QUANTIZE[rule])
         if self.kind == "age":
             years, months = divmod(int(q), 12)
             return f"{years} years, {months} months"
         return _plain(q) if q != 0 else _plain(abs(q))
 
-    def match(self, x: float) -> str | None:
+    def shifted(self, steps: int) -> Printed:
+        """The value printed ``steps`` units of its last digit away, with the same precision and form
+        (a bound keeps its comparator): the neighbours a misprint of this text would produce."""
+        value = self.value + steps * self.unit
+        if self.kind == "age":
+            text = f"{int(value) // 12} years, {int(value) % 12} months"
+        else:
+            text = _plain(value.quantize(self.unit)) if value else _plain(abs(value).quantize(self.unit))
+            if self.kind == "bound":
+                text = self.comparator + text
+        return Printed(text, self.kind, value, self.unit, self.comparator)
+
+    def complement(self) -> tuple[Printed, ...]:
+        """For a bound, the statements that say the opposite at the same threshold(s): ``"<0.05"`` gives
+        ``"≥0.05"``; the range ``"[0.01, 0.05)"`` gives ``"<0.01"`` and ``"≥0.05"``."""
+        if self.kind != "bound":
+            raise ValueError(f"{self.text!r} is not a bound and has no complement")
+        opposite = {"<": "\u2265", "\u2264": ">", ">": "\u2264", "\u2265": "<"}
+        if self.upper is None:
+            op = opposite[self.comparator]
+            return (Printed(op + _plain(self.value), "bound", self.value, self.unit, op),)
+        below = "<" if self.comparator[0] == "[" else "\u2264"
+        above = "\u2265" if self.comparator[1] == ")" else ">"
+        return (Printed(below + _plain(self.value), "bound", self.value, self.unit, below),
+                Printed(above + _plain(self.upper), "bound", self.upper, self.unit, above))
+
+    def match(self, x) -> str | None:
         """The first rule under which ``x`` lies inside this text's interval, or None."""
         for rule in self.rules():
             if self.interval(rule).contains(x):
@@ -164,7 +222,8 @@ def parse(text: str) -> Printed:
     ----------
     text : str
         The value exactly as printed, without its label: ``"0.016"``, ``"<0.05"``,
-        ``"−2.46"``, ``"Seven"``, ``"17 years, 9 months"``.
+        ``"−2.46"``, ``"Seven"``, ``"17 years, 9 months"``, or a range reading
+        ``"[0.01, 0.05)"`` (what a mark such as ``*`` states about a p-value).
 
     Returns
     -------
@@ -194,6 +253,13 @@ def parse(text: str) -> Printed:
     if m:
         inner = parse(m["number"])
         return Printed(text, "bound", inner.value, inner.unit, _OPERATORS.get(m["op"], m["op"]))
+    m = _RANGE.match(text)
+    if m:
+        low, high = Decimal(m["low"]), Decimal(m["high"])
+        if not low < high:
+            raise ValueError(f"malformed printed value {text!r}: a range needs its lower end first")
+        unit = Decimal(1).scaleb(min(low.as_tuple().exponent, high.as_tuple().exponent))
+        return Printed(text, "bound", low, unit, m["open"] + m["close"], high)
     m = _AGE.match(text)
     if m:
         months = int(m["months"])

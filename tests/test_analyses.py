@@ -1,9 +1,12 @@
+from fractions import Fraction
+
 import pytest
 
 from reanalysis.analyses import ANALYSES, Context, recompute
 from reanalysis.claims import load_claims
 from reanalysis.datasets import load_dataset
 from reanalysis.errors import ClaimError
+from reanalysis.rounding import parse
 from tests.conftest import DATASETS
 
 FOLDER = DATASETS / "ohtomo2005"
@@ -22,7 +25,7 @@ def test_count_with_column_against_column(ctx):
 
 def test_percent_reports_its_clopper_pearson_interval(ctx):
     rec = recompute(ctx, "percent", {"table": "table2", "where": {"column": "csa_dose_12m_mg_kg_day", "op": "==", "value": 0}})
-    assert rec.value == pytest.approx(200 / 3) and "29.9% to 92.5%" in rec.method
+    assert rec.value == Fraction(200, 3) and "29.9% to 92.5%" in rec.method
 
 
 def test_describe_with_conversion(ctx):
@@ -32,7 +35,7 @@ def test_describe_with_conversion(ctx):
 
 def test_subset_defined_on_another_table_joins_by_key(ctx):
     rec = recompute(ctx, "mean", {"table": "table2", "column": "psl_cum_pre_12m_mg_kg_day", "subset": "completers"})
-    assert rec.n == 7 and rec.value == pytest.approx(0.852 / 7)
+    assert rec.n == 7 and rec.value == Fraction("0.852") / 7
 
 
 def test_remainder_is_summary_level(ctx):
@@ -42,7 +45,7 @@ def test_remainder_is_summary_level(ctx):
 
 def test_cell_at_most_is_an_upper_bound(ctx):
     rec = recompute(ctx, "cell_at_most", {"table": "table1", "row": 9, "bound": ["age_months", "onset_age_months"]})
-    assert rec.value == 154 and rec.upper_bound
+    assert rec.value == 154 and rec.check(parse("154")).ok and not rec.check(parse("155")).ok
 
 
 def test_not_recomputable_computes_nothing(ctx):
@@ -84,13 +87,15 @@ def test_count_level_analyses(counts_ctx):
     assert rec.value == 11 and "'enrolled' (14) minus 'withdrawn' (3)" in rec.method
     bound = recompute(counts_ctx, "at_most_cell", {"table": "counts", "row": "completers", "column": "events",
                                                   "why": "subset"})
-    assert bound.value == 11 and bound.upper_bound and bound.summary_level
+    assert bound.value == 11 and bound.summary_level and bound.check(parse("11")).ok and not bound.check(parse("12")).ok
 
 
-def test_grim_mean_uses_the_claims_printed_value(counts_ctx):
+def test_grim_mean_judges_the_printed_value_it_is_given(counts_ctx):
     rec = recompute(counts_ctx, "grim_mean", {"table": "counts", "row": "completers", "column": "events",
                                               "granularity": "1"})
-    assert rec.value == 9 and rec.summary_level and "n = 11" in rec.method
+    assert rec.value is None and rec.summary_level and "n = 11" in rec.method
+    assert rec.check(parse("9")).ok and rec.check(parse("9")).value == 9
+    assert not rec.check(parse("9.50")).ok and rec.check(parse("9.55")).value == Fraction(105, 11)
 
 
 @pytest.mark.parametrize("analysis, params, message", [
@@ -111,7 +116,7 @@ def kagawa_ctx():
 
 def test_summary_analyses(kagawa_ctx):
     ctx = kagawa_ctx("table1-egfr-mean")
-    assert recompute(ctx, "summary_value", {"table": "table2", "row": "egfr-baseline", "column": "mean"}).value == 89.6
+    assert recompute(ctx, "summary_value", {"table": "table2", "row": "egfr-baseline", "column": "mean"}).value == Fraction("89.6")
     rec = recompute(ctx, "summary_percent", {"table": "table1", "row": "urinary_casts", "n_rows_of": "table3"})
     assert rec.value == 87.5 and rec.n == 8
     rec = recompute(kagawa_ctx("results-elevated-creatinine-percent"), "percent_of_claim",
@@ -121,17 +126,20 @@ def test_summary_analyses(kagawa_ctx):
 
 def test_summary_checks_decide_feasibility(kagawa_ctx):
     sd = recompute(kagawa_ctx("table1-sledai-sd"), "grimmer_sd", {"table": "table1", "row": "sledai", "n_rows_of": "table3"})
-    assert sd.feasible and "sum 176" in sd.method
+    assert sd.check(parse("2.1")).ok and "sum 176" in sd.check(parse("2.1")).detail
     lim = recompute(kagawa_ctx("table1-egfr-sd"), "sd_feasible", {"table": "table1", "row": "egfr", "n_rows_of": "table3"})
-    assert lim.feasible and "27.2 to 178" in lim.method
+    assert lim.check(parse("50.8")).ok and "27.2 to 178" in lim.method
+    assert not lim.check(parse("179")).ok and not lim.check(parse("27.1")).ok
     end = recompute(kagawa_ctx("table1-sledai-min"), "range_contains_mean", {"table": "table1", "row": "sledai", "end": "low"})
-    assert end.feasible and end.value == 22.0
+    assert end.check(parse("16")).ok and end.check(parse("16")).value == 22 and not end.check(parse("23")).ok
     mark = recompute(kagawa_ctx("table2-hemoglobin-month4-mark"), "paired_mark",
                      {"table": "table2", "row": "hemoglobin-month4", "baseline_row": "hemoglobin-baseline",
-                      "n_rows_of": "table3", "p_at_least": 0.01, "p_below": 0.05})
-    assert mark.feasible and "only r in [0.334, 0.804]" in mark.method
+                      "n_rows_of": "table3"})
+    star = mark.check(parse("[0.01, 0.05)"))
+    assert star.ok and "only r in [0.334, 0.804]" in star.detail
     grim = recompute(kagawa_ctx("table2-anti-dsdna-month2-mean"), "grim_mean", {"granularity": "1", "n_rows_of": "table3"})
-    assert grim.feasible is False and grim.value == 16.75
+    assert not grim.check(parse("16.7")).ok and grim.check(parse("16.7")).value == Fraction("16.75")
+    assert grim.check(parse("16.8")).ok
 
 
 def test_sd_feasible_needs_a_range_or_floor(kagawa_ctx):
@@ -155,17 +163,20 @@ def test_trial_level_analyses(jcr_ctx):
 
 
 def test_percent_attainability(jcr_ctx):
-    bad = recompute(jcr_ctx("survey-rheumatologists-percent"), "percent_attainable", {"n": 141})
-    assert bad.feasible is False and "nearest 135/141" in bad.method
-    good = recompute(jcr_ctx("survey-nephrologists-percent"), "percent_attainable", {"n": 141})
-    assert good.feasible and "k = 5" in good.method
+    check = recompute(jcr_ctx("survey-rheumatologists-percent"), "percent_attainable", {"n": 141}).check
+    bad = check(parse("95.5"))  # as printed for the rheumatologists
+    assert not bad.ok and "nearest 135/141" in bad.detail
+    good = check(parse("3.5"))  # as printed for the nephrologists
+    assert good.ok and "k = 5" in good.detail
 
 
 def test_published_ratio_centre_subset_sums_and_parts(jcr_ctx):
-    assert recompute(jcr_ctx("meta1-partial-rr"), "rr_centre", {"table": "meta", "row": "ref18-partial"}).feasible
+    centre = recompute(jcr_ctx("meta1-partial-low"), "rr_centre", {"table": "meta", "row": "ref18-partial", "part": "ci_low"})
+    assert centre.check(parse("0.80")).ok and not centre.check(parse("0.50")).ok  # reads the printed CI end
     rec = recompute(jcr_ctx("meta1-patients"), "subset_total", {"table": "trials", "rows": ["ginzler", "alms-induction", "ong", "chan2000", "chan2005", "bao"],
                                                                 "k_claim": "meta1-trials", "total_claim": "meta1-patients"})
-    assert rec.feasible and "ginzler (140) + alms-induction (370) + ong (44) + chan2005 (64)" in rec.method
+    assert rec.check(parse("618")).ok and "ginzler (140) + alms-induction (370) + ong (44) + chan2005 (64)" in rec.check(parse("618")).detail
+    assert not rec.check(parse("619")).ok
     none = recompute(jcr_ctx("meta1-patients"), "subset_total", {"table": "trials", "rows": ["ginzler", "ong"], "k_claim": "meta1-trials", "total_claim": "meta1-patients"})
-    assert none.feasible is False
+    assert not none.check(parse("618")).ok
     assert recompute(jcr_ctx("meta2-trials"), "sum_of_claims", {"claims": ["meta2-induction-trials", "meta2-maintenance-trials"]}).value == 6

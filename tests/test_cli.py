@@ -34,6 +34,18 @@ def test_check_exits_1_and_names_the_changed_verdict(project):
     assert "CHANGED ohtomo2005/results-csa-cum-p: verdict discrepant, audited reproduced" in res.stdout
 
 
+def test_check_exits_1_when_a_decision_error_flag_changes(project):
+    path = project / "datasets" / "ohtomo2005" / "claims.toml"
+    text = path.read_text()
+    block = text.index('id = "abstract-steroid-sparing-significant"')
+    flag = text.index("decision_error = true\n", block)
+    path.write_text(text[:flag] + text[flag + len("decision_error = true\n"):])
+    res = run("check", root=project)
+    assert res.returncode == 1
+    assert ("CHANGED ohtomo2005/abstract-steroid-sparing-significant: verdict discrepant, audited discrepant, "
+            "decision error true, audited false") in res.stdout
+
+
 def test_reproduce_twice_gives_identical_bytes(project, tmp_path):
     assert run("reproduce", root=project).returncode == 0
     first = tmp_path / "first"

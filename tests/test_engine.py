@@ -159,10 +159,12 @@ def test_contradictory_flare_counts_are_found():
     assert v.verdict == "discrepant" and v.recomputed == 4 and "cannot all be true together" in v.diagnosis
 
 
-def test_grim_claims_say_when_they_are_uninformative():
+def test_an_uninformative_grim_check_is_not_evidence():
     result = evaluate_paper(DATASETS / "rokutanda2014")
     v = next(v for v in result.verdicts if v.claim_id == "results-induction-age-mean")
-    assert v.verdict == "consistent" and "uninformative" in v.method and "assumes ages recorded in whole years" in v.method
+    assert v.verdict == "not_recomputable" and v.strength == 0 and v.recomputed is None
+    assert "GRIM" in v.method and "assumes ages recorded in whole years" in v.method
+    assert "cannot fail at the printed precision" in v.diagnosis and "every one of its 20 neighbouring" in v.diagnosis
 
 
 @pytest.mark.parametrize("text, significant", [
@@ -405,7 +407,48 @@ def test_a_count_that_is_not_whole_is_refused():
     from reanalysis.analyses import Context
     from reanalysis.engine import _whole, load_paper
 
-    dataset, paper = load_paper(DATASETS / "kagawa")
+    dataset, paper = load_paper(DATASETS / "ohtomo2005")
     with pytest.raises(ClaimError) as err:
+        _whole(Context(dataset, paper, "x"), "table2", 1, "csa_dose_pre_mg_kg_day")
+    assert str(err.value).endswith("claim 'x': table2.csa_dose_pre_mg_kg_day of row 1 is 3.13, not a whole count")
+    dataset, paper = load_paper(DATASETS / "kagawa")
+    with pytest.raises(ClaimError) as err:  # a printed summary cell is text, never a count
         _whole(Context(dataset, paper, "x"), "table2", "proteinuria-baseline", "mean")
-    assert str(err.value).endswith("claim 'x': table2.mean of row 'proteinuria-baseline' is 4.56, not a whole count")
+    assert str(err.value).endswith("claim 'x': column table2.mean is not numeric")
+
+
+def _nudged(paper, claim, printed):
+    """The paper as if the claim had printed ``printed`` (in the claim and wherever other claims read it)."""
+    from dataclasses import replace as swap
+    moved = swap(claim, printed=printed)
+    return moved, swap(paper, claims=tuple(moved if c.id == claim.id else c for c in paper.claims))
+
+
+@pytest.mark.parametrize("folder", sorted(p.name for p in DATASETS.iterdir() if p.is_dir()))
+def test_every_verdict_with_evidence_follows_the_printed_value(folder):
+    """Move each printed value to its neighbours and judge the whole claim again, as if the paper had
+    printed the neighbour. A claim audited as reproduced or consistent must turn discrepant on every
+    neighbour its check rejects (and there must be one); a discrepant claim must stop being
+    discrepant on every neighbour its check accepts. A check that never read the printed value would
+    fail here."""
+    from reanalysis.analyses import ANALYSES, Context, recompute
+    from reanalysis.engine import _judge, load_paper
+    from reanalysis.judge import judge
+
+    dataset, paper = load_paper(DATASETS / folder)
+    moved_claims = 0
+    for claim in paper.claims:
+        if claim.expected == "not_recomputable" or claim.same_as is not None:
+            continue
+        rec = recompute(Context(dataset, paper, claim.id), claim.analysis, claim.params)
+        spec = ANALYSES[claim.analysis]
+        found = judge(claim.printed, rec, spec.domain, verbal=claim.reads_as is not None)
+        if claim.expected != "discrepant":
+            assert found.strength > 0, claim.id
+        for near in found.neighbours:
+            moved, edited = _nudged(paper, claim, near)
+            verdict = _judge(moved, Context(dataset, edited, claim.id), edited).verdict
+            accepted = judge(near, rec, spec.domain, verbal=False).accepted
+            assert (verdict == "discrepant") == (not accepted), (claim.id, near.text, verdict)
+        moved_claims += 1
+    assert moved_claims > 0
