@@ -12,10 +12,13 @@ import re
 
 from reanalysis.claims import VERDICTS
 from reanalysis.diagnosis import fmt
-from reanalysis.results import scorecard
+from reanalysis.results import fmt_strength, scorecard
 
 _ORDER = {"discrepant": 0, "not_recomputable": 1, "consistent": 2, "reproduced": 3}
 CROSS_STUDY = "figures/cross_study_proportions.svg"
+STRENGTH_NOTE = ("Strength: the share of the printed value's neighbours (moved by 1 to 10 units of its last digit) "
+                 "that the same check rejects; 1.00 for a recomputation from data, 0.00 for a check that cannot fail, "
+                 "which is never counted as evidence.")
 
 
 def figure_name(paper: str, comparison_id: str) -> str:
@@ -76,11 +79,13 @@ def markdown(papers) -> str:
             out.append(f"- [{f.title}](../{figure_name(p.paper, f.id)})")
         for pooled in p.pooled:
             out.append(f"- [Forest plot: {pooled.label}](../{figure_name(p.paper, 'forest-' + pooled.id)})")
-        out += ["", "### Every claim", "", "| claim | location | printed | recomputed | verdict | method | diagnosis |",
-                "|---|---|---|---|---|---|---|"]
+        out += ["", "### Every claim", "", STRENGTH_NOTE, "",
+                "| claim | location | printed | recomputed | verdict | strength | method | diagnosis |",
+                "|---|---|---|---|---|---:|---|---|"]
         for v in _sorted(p.verdicts):
             out.append(f"| {v.claim_id} | {v.location} | {_md(v.reported)} | {_num(v.recomputed)} | {v.verdict}"
-                       f"{' (decision error)' if v.decision_error else ''} | {_md(v.method)} | {_md(v.diagnosis)} |")
+                       f"{' (decision error)' if v.decision_error else ''} | {fmt_strength(v.strength)} | "
+                       f"{_md(v.method)} | {_md(v.diagnosis)} |")
         out.append("")
     return "\n".join(out) + "\n"
 
@@ -214,15 +219,17 @@ def html_page(papers, svgs: dict) -> str:
             body.append(f'<figure id="{e(p.paper)}-forest-{e(pooled.id)}">'
                         f"{_inline(svgs[figure_name(p.paper, 'forest-' + pooled.id)])}"
                         f"<figcaption>Forest plot: {e(pooled.label)}</figcaption></figure>")
-        body += ["<h3>Every claim</h3>", "<table><tr><th>claim</th><th>location</th><th>quote</th><th>printed</th>"
-                 "<th>recomputed</th><th>verdict</th><th>method</th><th>diagnosis</th></tr>"]
+        body += ["<h3>Every claim</h3>", f"<p>{e(STRENGTH_NOTE)}</p>",
+                 "<table><tr><th>claim</th><th>location</th><th>quote</th><th>printed</th>"
+                 "<th>recomputed</th><th>verdict</th><th>strength</th><th>method</th><th>diagnosis</th></tr>"]
         links = figure_links(p)
         for v in _sorted(p.verdicts):
             fig = (f'<br><a href="#{e(links[v.claim_id])}">figure</a>' if v.claim_id in links else "")
             body.append(f'<tr id="{e(p.paper)}-{e(v.claim_id)}" class="{v.verdict}"><td>{e(v.claim_id)}{fig}</td>'
                         f"<td>{e(v.location)}</td><td>{e(v.quote)}</td>"
                         f"<td>{e(v.reported)}</td><td>{e(_num(v.recomputed))}</td><td>{v.verdict}"
-                        f"{' (decision error)' if v.decision_error else ''}</td><td>{e(v.method)}</td>"
+                        f"{' (decision error)' if v.decision_error else ''}</td><td>{fmt_strength(v.strength)}</td>"
+                        f"<td>{e(v.method)}</td>"
                         f"<td>{e(v.diagnosis)}</td></tr>")
         body.append("</table></section>")
     style = ("body{font-family:sans-serif;max-width:72em;margin:auto;padding:1em;line-height:1.4}"

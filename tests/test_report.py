@@ -98,3 +98,14 @@ def test_every_link_target_exists_in_the_page(everything):
     targets = set(re.findall(r'href="#([^"]+)"', page))
     ids = set(re.findall(r'id="([^"]+)"', page))
     assert targets and targets <= ids
+
+
+def test_both_renderers_show_each_claims_strength(ohtomo, svgs):
+    md, page = report.markdown([ohtomo]), report.html_page([ohtomo], svgs)
+    weak = next(v for v in ohtomo.verdicts if v.claim_id == "table1-csa-duration-p1")
+    assert weak.verdict == "not_recomputable" and weak.strength == 0
+    assert re.search(r"\| table1-csa-duration-p1 \|[^\n]*\| not_recomputable \| 0\.00 \|", md)
+    assert re.search(r'id="ohtomo2005-table1-csa-duration-p1"[^\n]*<td>not_recomputable</td><td>0\.00</td>', page)
+    row = next(v for v in ohtomo.verdicts if v.claim_id == "results-relapse-p")
+    assert re.search(rf"\| results-relapse-p \|[^\n]*\| reproduced \| {report.fmt_strength(row.strength)} \|", md)
+    assert "Strength: the share of the printed value's neighbours" in md and "Strength: the share" in page
