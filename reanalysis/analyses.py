@@ -78,6 +78,11 @@ class Context:
 
     def __init__(self, dataset: Dataset, paper: PaperClaims, claim_id: str):
         self.dataset, self.paper, self.claim_id = dataset, paper, claim_id
+        self.cells_read = []  # (table, row key, column) of every single cell an analysis read
+
+    def circular(self) -> list:
+        """The cells read so far that were transcribed from this claim's own printed text."""
+        return [(t, k, c) for t, k, c in self.cells_read if self.table(t).claim_cells.get((k, c)) == self.claim_id]
 
     def fail(self, message: str):
         raise ClaimError(f"{self.paper.path}, claim {self.claim_id!r}: {message}")
@@ -288,6 +293,7 @@ def _cell(ctx: Context, table: str, key, column: str) -> Fraction:
     if column not in t.exact:
         ctx.fail(f"column {table}.{column} is not numeric")
     value = t.exact[column][row.index[0]]
+    ctx.cells_read.append((table, key, column))
     if value is None:
         ctx.fail(f"cell {table}.{column} of row {key!r} is missing")
     return value

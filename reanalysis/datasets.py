@@ -39,7 +39,9 @@ class Table:
     """One validated CSV: its rows as a DataFrame (missing cells are NaN/None) and its schema.
 
     ``exact`` holds every numeric column as exact fractions read from the CSV text (None where
-    missing), in row order, so that the frame's index ``i`` is ``exact[column][i]``.
+    missing), in row order, so that the frame's index ``i`` is ``exact[column][i]``. ``claim_cells``
+    maps ``(row key, column)`` to the id of the claim whose printed text the cell was transcribed
+    from (``"x-transcribed-from-claims"`` in the resource): such a cell cannot check that claim.
     """
 
     name: str
@@ -51,6 +53,7 @@ class Table:
     primary_key: tuple[str, ...]
     missing_values: tuple = ()
     exact: dict = None
+    claim_cells: dict = None
 
 
 @dataclass(frozen=True)
@@ -195,7 +198,31 @@ def _load_table(folder: Path, res: dict, where: str, verify_hashes: bool) -> Tab
     exact = {name: tuple(None if v is None else Fraction(v) for v in texts[name])
              for name in fields if fields[name]["type"] in ("integer", "number")}
     return Table(res["name"], path, res.get("title", res["name"]), res.get("source_location", ""), frame, fields, key,
-                 tuple(missing_codes), exact)
+                 tuple(missing_codes), exact, _claim_cells(res, where, key, columns))
+
+
+def _claim_cells(res: dict, where: str, key: tuple, columns: dict) -> dict:
+    """``{(row key, column): claim id}`` from the resource's ``x-transcribed-from-claims`` list."""
+    entries = res.get("x-transcribed-from-claims", [])
+    if not isinstance(entries, list):
+        raise DataError(f"{where}: 'x-transcribed-from-claims' must be a list of {{claim, column, rows}}")
+    cells = {}
+    for i, entry in enumerate(entries):
+        at = f"{where}: x-transcribed-from-claims[{i}]"
+        if not isinstance(entry, dict) or set(entry) != {"claim", "column", "rows"} or not isinstance(entry["claim"], str):
+            raise DataError(f"{at}: expected {{claim, column, rows}} with a claim id")
+        if entry["column"] not in columns:
+            raise DataError(f"{at}: column {entry['column']!r} is not a field")
+        if len(key) != 1:
+            raise DataError(f"{at}: the table needs a one-field primaryKey to name rows")
+        rows = entry["rows"]
+        if not isinstance(rows, list) or not rows:
+            raise DataError(f"{at}: 'rows' must be a non-empty list of row keys")
+        for row in rows:
+            if row not in columns[key[0]]:
+                raise DataError(f"{at}: no row with {key[0]} = {row!r}")
+            cells[row, entry["column"]] = entry["claim"]
+    return cells
 
 
 def _check_hash(path: Path, res: dict, folder: Path) -> None:

@@ -19,7 +19,7 @@ from reanalysis.exact import to_decimal
 @dataclass(frozen=True)
 class Proposal:
     """A diagnosis: its kind (``transposition``, ``alternative``, ``other_row_value``,
-    ``double_rounding``, ``infeasible``, ``truncation``, ``cannot_fail``) and a sentence a reader can check."""
+    ``double_rounding``, ``infeasible``, ``truncation``, ``cannot_fail``, ``circular``) and a sentence a reader can check."""
 
     kind: str
     text: str
@@ -104,3 +104,9 @@ def cannot_fail(printed: rounding.Printed, neighbours: tuple) -> Proposal:
     return Proposal("cannot_fail", f"the only check cannot fail at the printed precision: it accepts {printed.text} and "
                     f"every one of its {len(neighbours)} neighbouring printed values ({span}), so it is not evidence "
                     "(strength 0; the method names the check)")
+
+
+def circular(cells: str) -> Proposal:
+    """The analysis read a cell transcribed from the claim's own printed text: it cannot check it."""
+    return Proposal("circular", f"circular: {cells} was transcribed from this claim's own printed text, so it "
+                    "cannot check it; no independent evidence is transcribed")

@@ -178,6 +178,12 @@ def load_paper(folder: Path) -> tuple:
     paper = load_claims(folder / "claims.toml")
     if paper.paper != folder.name:
         raise ClaimError(f"{paper.path}: [paper] id {paper.paper!r} differs from its folder name {folder.name!r}")
+    ids = {c.id for c in paper.claims}
+    for table in dataset.tables.values():
+        for (row, column), cid in table.claim_cells.items():
+            if cid not in ids:
+                raise ClaimError(f"{folder / 'datapackage.json'}: resource {table.name!r}, cell {column} of row {row!r} "
+                                 f"is said to be transcribed from unknown claim {cid!r}")
     for claim in paper.claims:
         ctx = Context(dataset, paper, claim.id)
         for name, params in [(claim.analysis, claim.params)] + [(a.analysis, a.params) for a in claim.alternatives]:
@@ -336,6 +342,11 @@ def _judge_value(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
     rec = recompute(ctx, claim.analysis, claim.params)
     if rec is None:
         return _verdict(paper, claim, None, "not_recomputable", "not recomputable from the datasets", "", (), False)
+    circular = ctx.circular()
+    if circular:
+        cells = "; ".join(f"{t}.{c} of row {k!r}" for t, k, c in circular)
+        return _verdict(paper, claim, None, "not_recomputable", rec.method, "", (diagnosis.circular(cells),), False,
+                        n=rec.n)
     spec = ANALYSES[claim.analysis]
     found = judge(printed, rec, spec.domain, verbal=claim.reads_as is not None)
     method = rec.method + found.detail

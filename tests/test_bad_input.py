@@ -11,6 +11,7 @@ from reanalysis.cli import main
 O = "ohtomo2005"
 T1, T2, T3 = f"{O}/table1_background.csv", f"{O}/table2_laboratory.csv", f"{O}/table3_clinical.csv"
 CL, DP = f"{O}/claims.toml", f"{O}/datapackage.json"
+JC, JD = "jcr2011/claims.toml", "jcr2011/datapackage.json"
 
 
 def replace(old, new):
@@ -95,6 +96,19 @@ CASES = [
      "claim 'complete-remission': pooling needs a list of at least two trials"),
     ("withdrawals do not add up", "amjnephrol2012/claims.toml", replace('withdrawn_row = "withdrawn"', 'withdrawn_row = "early-remission"'),
      "claim 'remission': proportion 'remission': 11 analysed + 7 withdrawn != 14 enrolled"),
+    ("decision error not a boolean", CL, replace("decision_error = true", 'decision_error = "yes"'),
+     "claim 'abstract-steroid-sparing-significant': 'decision_error' must be true or false"),
+    ("decision error on a reproduced claim", CL, replace('expected = "reproduced"', 'expected = "reproduced"\ndecision_error = true'),
+     "only a discrepant claim can have decision_error = true"),
+    ("reading as a reversed range", "kagawa/claims.toml", replace('reads_as = "[0.01, 0.05)"', 'reads_as = "[0.05, 0.01)"'),
+     "a range needs its lower end first"),
+    ("ratio part unknown", JC, replace('part = "ci_low"', 'part = "lower"'), "'part' must be one of estimate, ci_low, ci_high"),
+    ("cell provenance names an unknown claim", JD, meta(lambda d: d["resources"][0]["x-transcribed-from-claims"][0].update(claim="alms-n")),
+     "cell n of row 'alms-ind-response-mmf' is said to be transcribed from unknown claim 'alms-n'"),
+    ("cell provenance names an unknown row", JD, meta(lambda d: d["resources"][0]["x-transcribed-from-claims"][0]["rows"].append("alms")),
+     "x-transcribed-from-claims[0]: no row with row = 'alms'"),
+    ("cell provenance names an unknown column", JD, meta(lambda d: d["resources"][0]["x-transcribed-from-claims"][0].update(column="size")),
+     "x-transcribed-from-claims[0]: column 'size' is not a field"),
     ("count row unknown", "rokutanda2014/claims.toml", replace('"induction", "maintenance"', '"induction", "maintenance-phase"'), "no row with row = 'maintenance-phase'"),
 ]
 

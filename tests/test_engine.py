@@ -452,3 +452,13 @@ def test_every_verdict_with_evidence_follows_the_printed_value(folder):
             assert (verdict == "discrepant") == (not accepted), (claim.id, near.text, verdict)
         moved_claims += 1
     assert moved_claims > 0
+
+
+def test_a_cell_transcribed_from_the_claims_own_sentence_cannot_reproduce_it():
+    result = evaluate_paper(DATASETS / "jcr2011")
+    v = next(v for v in result.verdicts if v.claim_id == "alms-mmf-n")
+    assert v.verdict == "not_recomputable" and v.recomputed is None and v.strength is None
+    assert [p.kind for p in v.proposals] == ["circular"]
+    assert "arms.n of row 'alms-ind-death-mmf' was transcribed from this claim's own printed text" in v.diagnosis
+    other = next(v for v in result.verdicts if v.claim_id == "alms-mmf-response-percent")
+    assert other.verdict == "reproduced"  # the same cell is independent evidence for another printed number
