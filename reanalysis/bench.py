@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from reanalysis import audit
+
 ROOT = Path(__file__).resolve().parents[1]
 CLAIMS_PER_PAPER = 100
 
@@ -53,6 +55,7 @@ def synthetic_paper(folder: Path, seed: int) -> None:
         claims.append(f'[[claim]]\nid = "c{i}"\nlocation = "synthetic"\nquote = "q"\nreported = "{reported}"\n'
                       f'analysis = "{analysis}"\nparams = {params}\nexpected = "reproduced"\n')
     (folder / "claims.toml").write_text("\n".join(claims), encoding="utf-8")
+    audit.relock(folder)  # synthetic verdicts are audited by construction
 
 
 def scaling(papers: int) -> tuple[float, float]:

@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from reanalysis import audit
 from reanalysis.claims import VERDICTS
 from reanalysis.datasets import rehash
 from reanalysis.engine import evaluate_all
@@ -28,7 +29,8 @@ def main(argv=None) -> int:
     sub.add_parser("check", help="recompute and compare every verdict with its audited verdict; write nothing")
     sub.add_parser("report", help="write the figures and results/report.{md,html} only")
     sub.add_parser("list", help="list the papers with their claims and comparisons")
-    rehash_cmd = sub.add_parser("rehash", help="re-record the sha256 of a paper's CSVs after a deliberate edit")
+    rehash_cmd = sub.add_parser("rehash", help="re-record the sha256 of a paper's CSVs, claims and schemas after a "
+                                "deliberate, re-audited edit")
     rehash_cmd.add_argument("paper", help="the paper's folder name under datasets/")
     args = parser.parse_args(argv)
     try:
@@ -37,6 +39,8 @@ def main(argv=None) -> int:
         papers = evaluate_all(args.root / "datasets")
         if args.command == "list":
             return _list(papers)
+        for p in papers:
+            audit.verify(p.dataset.folder)
         if args.command in ("reproduce", "report"):
             write_files(_outputs(papers, args.root, full=args.command == "reproduce"))
         return _summary(papers)
@@ -100,7 +104,10 @@ def _rehash(folder: Path) -> int:
     changed = rehash(folder)
     for name, old, new in changed:
         print(f"{folder.name}/{name}: {old or 'no hash'} -> {new}")
-    print(f"rehash: {len(changed)} hash(es) re-recorded in {folder / 'datapackage.json'}")
+    relocked = audit.relock(folder)
+    if relocked:
+        print(f"{folder.name}: audit lock of claims.toml and the table schemas re-recorded")
+    print(f"rehash: {len(changed) + relocked} hash(es) re-recorded in {folder / 'datapackage.json'}")
     return 0
 
 

@@ -109,6 +109,11 @@ CASES = [
      "x-transcribed-from-claims[0]: no row with row = 'alms'"),
     ("cell provenance names an unknown column", JD, meta(lambda d: d["resources"][0]["x-transcribed-from-claims"][0].update(column="size")),
      "x-transcribed-from-claims[0]: column 'size' is not a field"),
+    ("claims edited without a re-audit", CL, replace("this high-dose MZR therapy", "this MZR therapy"),
+     "claims.toml: changed since it was audited"),
+    ("constraint loosened without a re-audit", DP, meta(lambda d: d["resources"][0]["schema"]["fields"][2]["constraints"].update(maximum=2000)),
+     "datapackage.json: changed (schemas, constraints or cell provenance) since it was audited"),
+    ("audit lock missing", DP, meta(lambda d: d.pop("x-audit")), "no audit lock ('x-audit') recorded"),
     ("count row unknown", "rokutanda2014/claims.toml", replace('"induction", "maintenance"', '"induction", "maintenance-phase"'), "no row with row = 'maintenance-phase'"),
 ]
 

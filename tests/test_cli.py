@@ -29,6 +29,7 @@ def test_check_exits_0_when_every_verdict_holds(project):
 def test_check_exits_1_and_names_the_changed_verdict(project):
     path = project / "datasets" / "ohtomo2005" / "claims.toml"
     path.write_text(path.read_text().replace('reported = "0.0091"', 'reported = "0.0097"'))
+    assert run("rehash", "ohtomo2005", root=project).returncode == 0  # the edit is deliberate
     res = run("check", root=project)
     assert res.returncode == 1
     assert "CHANGED ohtomo2005/results-csa-cum-p: verdict discrepant, audited reproduced" in res.stdout
@@ -40,10 +41,27 @@ def test_check_exits_1_when_a_decision_error_flag_changes(project):
     block = text.index('id = "abstract-steroid-sparing-significant"')
     flag = text.index("decision_error = true\n", block)
     path.write_text(text[:flag] + text[flag + len("decision_error = true\n"):])
+    assert run("rehash", "ohtomo2005", root=project).returncode == 0
     res = run("check", root=project)
     assert res.returncode == 1
     assert ("CHANGED ohtomo2005/abstract-steroid-sparing-significant: verdict discrepant, audited discrepant, "
             "decision error true, audited false") in res.stdout
+
+
+def test_an_audited_verdict_cannot_change_without_a_re_audit(project):
+    path = project / "datasets" / "ohtomo2005" / "claims.toml"
+    text = path.read_text()
+    block = text.index('id = "abstract-steroid-sparing-significant"')
+    flag = text.index('expected = "discrepant"\ndecision_error = true\n', block)
+    path.write_text(text[:flag] + 'expected = "reproduced"\n' + text[flag + len('expected = "discrepant"\ndecision_error = true\n'):])
+    res = run("check", root=project)
+    assert res.returncode == 2 and "claims.toml: changed since it was audited" in res.stderr
+    assert "python -m reanalysis rehash ohtomo2005" in res.stderr
+    rehashed = run("rehash", "ohtomo2005", root=project)
+    assert "audit lock of claims.toml and the table schemas re-recorded" in rehashed.stdout
+    res = run("check", root=project)
+    assert res.returncode == 1 and "CHANGED ohtomo2005/abstract-steroid-sparing-significant: verdict discrepant, " \
+        "audited reproduced, decision error true, audited false" in res.stdout
 
 
 def test_reproduce_twice_gives_identical_bytes(project, tmp_path):
