@@ -179,16 +179,31 @@ def _where(ctx: Context, params: dict):
         if not isinstance(cond["value"], list):
             ctx.fail("'where' with op 'in' needs a list of values")
         other, label = cond["value"], repr(cond["value"])
-    elif cond["value"] in ctx.table(params["table"]).fields:
+    elif isinstance(cond["value"], str) and cond["value"] in ctx.table(params["table"]).fields:
         other = rows[cond["value"]]
         label = cond["value"]
     else:
         other, label = cond["value"], repr(cond["value"])
     col = rows[ctx.column_name(params["table"], cond["column"])]
+    kind = ctx.table(params["table"]).fields[cond["column"]]["type"]
+    literals = other if cond["op"] == "in" else ([] if label == cond["value"] else [other])
+    for literal in literals:
+        if not _fits(literal, kind):
+            ctx.fail(f"'where' compares {params['table']}.{cond['column']} ({kind}) with {literal!r}, which is not "
+                     f"{'a column of the table nor ' if cond['op'] != 'in' else ''}a literal of that type")
     if col.isna().any() or (isinstance(other, type(col)) and other.isna().any()):
         ctx.fail(f"condition on {cond['column']} meets missing cells; choose a subset without them")
     mask = _OPS[cond["op"]](col, other)
     return rows[mask], rows, f"{cond['column']} {cond['op']} {label}"
+
+
+def _fits(value, kind: str) -> bool:
+    """Whether a TOML literal can equal a cell of a column of this Table Schema type."""
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind in ("integer", "number"):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, str)
 
 
 def _subset_label(params: dict) -> str:
@@ -231,8 +246,6 @@ def _describe(name: str) -> Callable:
         method = f"{label} of {params['table']}.{params['column']} ({_subset_label(params)}, n = {len(x)})"
         conversion = params.get("convert")
         if conversion is not None:
-            if conversion not in _CONVERSIONS:
-                ctx.fail(f"unknown conversion {conversion!r}; known: {', '.join(_CONVERSIONS)}")
             factor, text = _CONVERSIONS[conversion]
             value = exact.Root(value.square * factor ** 2) if isinstance(value, exact.Root) else value * factor
             method = f"{method}, converted as {text}"
@@ -250,10 +263,7 @@ def paired_t_p(ctx: Context, params: dict) -> Recomputed:
 
 def remainder(ctx: Context, params: dict) -> Recomputed:
     rows = ctx.rows(params["table"], params.get("subset"))
-    others = params["minus"]
-    if not isinstance(others, list) or not others:
-        ctx.fail("'minus' must list the claim ids whose printed counts are subtracted")
-    taken = [ctx.printed(o) for o in others]
+    taken = [ctx.printed(o) for o in params["minus"]]
     value = len(rows) - sum(Fraction(p.value) for p in taken)
     return Recomputed(value, f"{len(rows)} rows of {params['table']} ({_subset_label(params)}) minus printed "
                       + " + ".join(p.text for p in taken), len(rows), summary_level=True)
@@ -306,14 +316,14 @@ def cell(ctx: Context, params: dict) -> Recomputed:
 
 
 def row_sum(ctx: Context, params: dict) -> Recomputed:
-    rows = _key_list(ctx, params, "rows")
+    rows = params["rows"]
     values = [_cell(ctx, params["table"], k, params["column"]) for k in rows]
     return Recomputed(sum(values, Fraction(0)), f"sum of {params['table']}.{params['column']} over rows "
                       + " + ".join(f"{k!r} ({fmt_count(v)})" for k, v in zip(rows, values)), len(rows))
 
 
 def row_difference(ctx: Context, params: dict) -> Recomputed:
-    minus = _key_list(ctx, params, "minus")
+    minus = params["minus"]
     total = _cell(ctx, params["table"], params["row"], params["column"])
     values = [_cell(ctx, params["table"], k, params["column"]) for k in minus]
     return Recomputed(total - sum(values, Fraction(0)), f"{params['table']}.{params['column']} of row {params['row']!r} "
@@ -340,10 +350,7 @@ def grim_mean(ctx: Context, params: dict) -> Recomputed:
     if n_value.denominator != 1:
         ctx.fail(f"GRIM needs a whole n; {params['table']}.{params['column']} of row {params['row']!r} is {n_value}")
     n = int(n_value)
-    try:
-        step = Decimal(params["granularity"])
-    except (InvalidOperation, TypeError):
-        ctx.fail(f"granularity must be a decimal string such as \"1\" or \"0.01\", got {params['granularity']!r}")
+    step = Decimal(params["granularity"])
     method = f"GRIM: means of n = {n} values in steps of {step} are multiples of {step}/{n}"
 
     def check(printed) -> Outcome:
@@ -461,8 +468,6 @@ def percent_of_claim(ctx: Context, params: dict) -> Recomputed:
 
 def range_contains_mean(ctx: Context, params: dict) -> Recomputed:
     """A printed range end must not lie beyond the printed mean (min <= mean <= max)."""
-    if params["end"] not in ("low", "high"):
-        ctx.fail("'end' must be 'low' or 'high'")
     mean = _printed_cell(ctx, params["table"], params["row"], "mean")
     m = mean.interval("half_up")
 
@@ -519,8 +524,6 @@ def risk_difference(ctx: Context, params: dict) -> Recomputed:
     (k1, n1), (k2, n2) = _arm(ctx, params["table"], params["row_a"]), _arm(ctx, params["table"], params["row_b"])
     res = stats.risk_difference(k1, n1, k2, n2, params["method"])
     part = params["part"]
-    if part not in ("estimate", "low", "high"):
-        ctx.fail("'part' must be estimate, low or high")
     value = {"estimate": 100 * (Fraction(k1, n1) - Fraction(k2, n2)), "low": 100 * res.ci_low,
              "high": 100 * res.ci_high}[part]
     return Recomputed(value, f"{res.method}, in percentage points; {k1}/{n1} vs {k2}/{n2}: "
@@ -537,8 +540,6 @@ def rr_centre(ctx: Context, params: dict) -> Recomputed:
     exact: the squared estimate must overlap the products of the CI ends over their rounding.
     """
     part = params["part"]
-    if part not in _RATIO_PARTS:
-        ctx.fail(f"'part' must be one of {', '.join(_RATIO_PARTS)}")
     others = {c: _printed_cell(ctx, params["table"], params["row"], c) for c in _RATIO_PARTS if c != part}
 
     def check(printed) -> Outcome:
@@ -557,7 +558,7 @@ def subset_total(ctx: Context, params: dict) -> Recomputed:
     own = ctx.claim_id
     if own not in (params["k_claim"], params["total_claim"]):
         ctx.fail("subset_total judges either its 'k_claim' or its 'total_claim'")
-    rows = _key_list(ctx, params, "rows")
+    rows = params["rows"]
     sizes = {r: int(_cell(ctx, params["table"], r, "n")) for r in rows}
     other = ctx.printed(params["total_claim"] if own == params["k_claim"] else params["k_claim"])
 
@@ -576,21 +577,95 @@ def subset_total(ctx: Context, params: dict) -> Recomputed:
 
 def sum_of_claims(ctx: Context, params: dict) -> Recomputed:
     """A printed total against the printed parts it is made of."""
-    parts = [ctx.printed(c) for c in _key_list(ctx, params, "claims")]
+    parts = [ctx.printed(c) for c in params["claims"]]
     return Recomputed(sum((Fraction(p.value) for p in parts), Fraction(0)), "sum of the printed parts "
                       + " + ".join(p.text for p in parts), len(parts), summary_level=True)
-
-
-def _key_list(ctx: Context, params: dict, name: str) -> list:
-    keys = params[name]
-    if not isinstance(keys, list) or not keys:
-        ctx.fail(f"{name!r} must be a non-empty list of row keys")
-    return keys
 
 
 def fmt_count(x) -> str:
     """A count as a message prints it: 14, not 14.0 or 14/1; a fraction as its decimal."""
     return str(x.numerator) if x.denominator == 1 else format(exact.to_decimal(x), "f")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of the claims language: its type (what :meth:`problem` accepts) and its meaning."""
+
+    type: str
+    meaning: str
+    choices: tuple = ()
+
+    def problem(self, value) -> str | None:
+        """Why ``value`` does not fit this parameter, or None."""
+        if self.type == "name":
+            ok = isinstance(value, str) and value.strip() != ""
+            want = "a non-empty string"
+        elif self.type == "key":
+            ok = isinstance(value, (str, int)) and not isinstance(value, bool)
+            want = "a row key (a string or a whole number)"
+        elif self.type in ("keys", "names"):
+            item = (str, int) if self.type == "keys" else (str,)
+            ok = isinstance(value, list) and bool(value) and all(
+                isinstance(v, item) and not isinstance(v, bool) for v in value)
+            want = "a non-empty list of " + ("row keys" if self.type == "keys" else "strings")
+        elif self.type == "where":
+            ok = isinstance(value, dict)
+            want = "a table {column, op, value}"
+        elif self.type == "decimal":
+            ok = isinstance(value, str) and _positive_decimal(value)
+            want = 'a positive decimal written as a string, such as "1" or "0.01"'
+        elif self.type == "whole":
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+            want = "a whole number of at least 1"
+        elif self.type == "number":
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            want = "a finite number"
+        else:  # choice
+            ok = value in self.choices
+            want = "one of " + ", ".join(self.choices)
+        return None if ok else f"must be {want}, got {value!r}"
+
+
+def _positive_decimal(text: str) -> bool:
+    try:
+        return Decimal(text).is_finite() and Decimal(text) > 0
+    except InvalidOperation:
+        return False
+
+
+PARAMS = {
+    "table": Param("name", "a table (resource name) of the paper's datapackage"),
+    "column": Param("name", "a column of that table"),
+    "subset": Param("name", "a [[subset]] of the claims file; all rows when absent"),
+    "where": Param("where", "a row condition {column, op, value}; value is a literal of the column's type or "
+                            "another column's name"),
+    "convert": Param("choice", "a unit conversion applied to the result", tuple(_CONVERSIONS)),
+    "comparison": Param("name", "a [[comparison]] of the claims file"),
+    "minus": Param("keys", "row keys (row_difference) or claim ids (remainder) subtracted"),
+    "row": Param("key", "a row key (the table's one-field primary key)"),
+    "rows": Param("keys", "row keys"),
+    "bound": Param("names", "two columns of the same row: the bound is the first minus the second"),
+    "why": Param("name", "why the bound holds, in words"),
+    "granularity": Param("decimal", "the step of the underlying values (1 for whole numbers)"),
+    "n_rows_of": Param("name", "a table whose number of rows is n"),
+    "n": Param("whole", "the number of values or patients"),
+    "claim": Param("name", "another claim whose printed count is used"),
+    "claims": Param("names", "other claims whose printed values are used"),
+    "end": Param("choice", "which end of the printed range the claim is", ("low", "high")),
+    "floor": Param("number", "the variable's lower limit, when no range is printed"),
+    "baseline_row": Param("key", "the summary row of the same variable at baseline"),
+    "row_a": Param("key", "the treatment arm's row"),
+    "row_b": Param("key", "the comparator arm's row"),
+    "method": Param("choice", "the test or interval", stats.TWO_BY_TWO),
+    "part": Param("choice", "which number of the estimate and its CI the claim prints", ("estimate", "low", "high")),
+    "k_claim": Param("name", "the claim that prints the number of trials"),
+    "total_claim": Param("name", "the claim that prints the number of patients"),
+}
+# Where one name takes other choices in one analysis.
+_OWN_CHOICES = {
+    ("risk_difference", "method"): ("wald", "newcomb"),
+    ("rr_centre", "part"): _RATIO_PARTS,
+}
 
 
 _COUNT, _PERCENT, _P, _SD, _ANY, _DIFF = (0, None), (0, 100), (0, 1), (0, None), (None, None), (-100, 100)
@@ -629,7 +704,7 @@ ANALYSES = {
 
 
 def check_params(ctx: Context, analysis: str, params: dict) -> Analysis:
-    """The named analysis, after checking that ``params`` has exactly the keys it takes."""
+    """The named analysis, after checking that ``params`` has exactly the keys it takes, each of its type."""
     if analysis not in ANALYSES:
         ctx.fail(f"unknown analysis {analysis!r}; known: {', '.join(sorted(ANALYSES))}")
     spec = ANALYSES[analysis]
@@ -638,7 +713,15 @@ def check_params(ctx: Context, analysis: str, params: dict) -> Analysis:
             ctx.fail(f"analysis {analysis!r} needs parameter {key!r}")
     extra = set(params) - set(spec.required) - set(spec.optional)
     if extra:
-        ctx.fail(f"analysis {analysis!r} does not take parameter {sorted(extra)[0]!r}")
+        ctx.fail(f"analysis {analysis!r} does not take parameter {sorted(extra)[0]!r}; it takes "
+                 f"{', '.join(spec.required + spec.optional) or 'none'}")
+    for key, value in params.items():
+        param = PARAMS[key]
+        if (analysis, key) in _OWN_CHOICES:
+            param = Param(param.type, param.meaning, _OWN_CHOICES[analysis, key])
+        problem = param.problem(value)
+        if problem:
+            ctx.fail(f"analysis {analysis!r}, parameter {key!r} ({param.meaning}) {problem}")
     return spec
 
 

@@ -12,7 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from reanalysis import diagnosis, stats
-from reanalysis.analyses import ANALYSES, Context, PairedData, fmt_count, recompute
+from reanalysis.analyses import ANALYSES, Context, PairedData, check_params, fmt_count, recompute
 from reanalysis.claims import Claim, PaperClaims, load_claims
 from reanalysis.datasets import Dataset, load_dataset
 from reanalysis.errors import ClaimError
@@ -187,8 +187,7 @@ def load_paper(folder: Path) -> tuple:
     for claim in paper.claims:
         ctx = Context(dataset, paper, claim.id)
         for name, params in [(claim.analysis, claim.params)] + [(a.analysis, a.params) for a in claim.alternatives]:
-            if name not in ANALYSES:
-                ctx.fail(f"unknown analysis {name!r}; known: {', '.join(sorted(ANALYSES))}")
+            check_params(ctx, name, params)
     return dataset, paper
 
 
