@@ -152,7 +152,7 @@ class Context:
         self.fail(f"refers to unknown claim {claim_id!r}")
 
 
-KINDS = ("value", "p_value", "bound", "check", "none")
+KINDS = ("value", "p_value", "bound", "check", "contradiction", "none")
 
 
 @dataclass(frozen=True)
@@ -166,6 +166,10 @@ class Analysis:
     domain: tuple
     required: tuple
     optional: tuple = ()
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown analysis kind {self.kind!r}; known: {', '.join(KINDS)}")
 
 
 def _where(ctx: Context, params: dict):
@@ -582,6 +586,39 @@ def sum_of_claims(ctx: Context, params: dict) -> Recomputed:
                       + " + ".join(p.text for p in parts), len(parts), summary_level=True)
 
 
+_RELATIONS = {"<=": "at most", ">=": "at least", "==": "equal to"}
+
+
+def contradiction(ctx: Context, params: dict) -> Recomputed:
+    """Printed numbers that cannot all be true: the claim must stand in ``relation`` to each of the
+    other printed ``claims`` (times ``scale``, which puts them in the claim's unit), for some values
+    inside their rounding. Nothing is recomputed; ``why`` says why the relation must hold."""
+    others = [(c, ctx.printed(c)) for c in params["claims"]]
+    if ctx.claim_id in params["claims"]:
+        ctx.fail("a contradiction compares the claim with other claims, not with itself")
+    top, _, bottom = params.get("scale", "1").partition("/")
+    scale = Fraction(Decimal(top)) / Fraction(Decimal(bottom or "1"))
+    relation = params["relation"]
+
+    def span(printed) -> tuple:
+        iv = printed.interval("bound" if printed.kind == "bound" else "half_up")
+        return (None if iv.low is None else Fraction(iv.low), None if iv.high is None else Fraction(iv.high))
+
+    def check(printed) -> Outcome:
+        low, high = span(printed)
+        for _, other in others:
+            o_low, o_high = (None if x is None else x * scale for x in span(other))
+            below = low is None or o_high is None or low <= o_high  # some value is at most some other value
+            above = high is None or o_low is None or high >= o_low
+            if not {"<=": below, ">=": above, "==": below and above}[relation]:
+                return Outcome(False, Fraction(other.value) * scale)
+        return Outcome(True, Fraction(others[0][1].value) * scale)
+    factor = f" x {params['scale']}" if "scale" in params else ""
+    shown = ", ".join(f"{c} ({p.text}{factor})" for c, p in others)
+    return Recomputed(None, f"printed value {_RELATIONS[relation]} the printed {shown}, within their rounding: "
+                      f"{params['why']}", len(others), summary_level=True, check=check)
+
+
 def fmt_count(x) -> str:
     """A count as a message prints it: 14, not 14.0 or 14/1; a fraction as its decimal."""
     return str(x.numerator) if x.denominator == 1 else format(exact.to_decimal(x), "f")
@@ -614,6 +651,9 @@ class Param:
         elif self.type == "decimal":
             ok = isinstance(value, str) and _positive_decimal(value)
             want = 'a positive decimal written as a string, such as "1" or "0.01"'
+        elif self.type == "ratio":
+            ok = isinstance(value, str) and all(_positive_decimal(t) for t in value.split("/", 1))
+            want = 'a positive decimal or ratio of decimals written as a string, such as "12" or "365.25/7"'
         elif self.type == "whole":
             ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
             want = "a whole number of at least 1"
@@ -660,6 +700,8 @@ PARAMS = {
     "part": Param("choice", "which number of the estimate and its CI the claim prints", ("estimate", "low", "high")),
     "k_claim": Param("name", "the claim that prints the number of trials"),
     "total_claim": Param("name", "the claim that prints the number of patients"),
+    "relation": Param("choice", "how the claim must stand to the other claims", tuple(_RELATIONS)),
+    "scale": Param("ratio", "the factor that puts the other claims' values in this claim's unit (default 1)"),
 }
 # Where one name takes other choices in one analysis.
 _OWN_CHOICES = {
@@ -699,6 +741,7 @@ ANALYSES = {
     "rr_centre": Analysis(rr_centre, "check", (0, None), ("table", "row", "part")),
     "subset_total": Analysis(subset_total, "check", _COUNT, ("table", "rows", "k_claim", "total_claim")),
     "sum_of_claims": Analysis(sum_of_claims, "value", _COUNT, ("claims",)),
+    "contradiction": Analysis(contradiction, "contradiction", _ANY, ("claims", "relation", "why"), ("scale",)),
     "not_recomputable": Analysis(None, "none", _ANY, ()),
 }
 

@@ -20,7 +20,7 @@ from reanalysis.errors import ClaimError, locate
 VERDICTS = ("reproduced", "consistent", "discrepant", "not_recomputable")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _CLAIM_KEYS = {"id", "location", "quote", "reported", "analysis", "expected", "note", "reads_as",
-               "assumption", "alternatives", "params", "same_as", "decision_error"}
+               "assumption", "alternatives", "params", "same_as", "decision_error", "finding", "range_with"}
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,12 @@ class Claim:
         the two printed values must agree.
     decision_error : bool
         The audited decision-error flag: the recomputed p-value is on the other side of alpha.
+    finding : str or None
+        The id of the finding this claim belongs to, when several discrepant claims are one error
+        of the paper (the two ends of one wrong range): scorecards count the finding once.
+    range_with : str or None
+        The id of the claim that prints the other end of the same range ("13–20"): the two ends
+        must be printed under one rounding rule.
     """
 
     id: str
@@ -118,6 +124,8 @@ class Claim:
     alternatives: tuple[Alternative, ...] = ()
     same_as: str | None = None
     decision_error: bool = False
+    finding: str | None = None
+    range_with: str | None = None
     printed: rounding.Printed = field(default=None, compare=False, repr=False)
 
 
@@ -218,8 +226,10 @@ def load_claims(path: Path) -> PaperClaims:
     if not claims:
         raise ClaimError(f"{path}: no [[claim]] entries")
     for c in claims:
-        if c.same_as is not None and c.same_as not in seen:
-            raise ClaimError(f"{locate(path, claim=c.id)}: same_as names unknown claim {c.same_as!r}")
+        for key in ("same_as", "range_with"):
+            other = getattr(c, key)
+            if other is not None and (other not in seen or other == c.id):
+                raise ClaimError(f"{locate(path, claim=c.id)}: {key} names unknown claim {other!r}")
     return PaperClaims(paper["id"], path, paper.get("source", ""), alpha, tuple(notes), subsets, comparisons,
                        tuple(proportions), tuple(figures), tuple(pooled), tuple(claims))
 
@@ -253,12 +263,17 @@ def _claim(path: Path, entry: dict, seen: set) -> Claim:
         raise ClaimError(f"{locate(path, claim=cid)}: 'decision_error' must be true or false")
     if entry.get("decision_error") and entry["expected"] != "discrepant":
         raise ClaimError(f"{locate(path, claim=cid)}: only a discrepant claim can have decision_error = true")
+    finding = entry.get("finding")
+    if finding is not None and (not isinstance(finding, str) or not _ID.match(finding)):
+        raise ClaimError(f"{locate(path, claim=cid)}: finding id {finding!r} is malformed; use lower-case words "
+                         "joined by '-'")
     params = entry.get("params", {})
     if not isinstance(params, dict):
         raise ClaimError(f"{locate(path, claim=cid)}: 'params' must be a table")
     return Claim(cid, entry["location"], entry["quote"], entry["reported"], entry["analysis"], dict(params),
                  entry["expected"], entry.get("note", ""), entry.get("reads_as"), entry.get("assumption"),
-                 tuple(alternatives), entry.get("same_as"), entry.get("decision_error", False), printed)
+                 tuple(alternatives), entry.get("same_as"), entry.get("decision_error", False), finding,
+                 entry.get("range_with"), printed)
 
 
 def _id(path: Path, entry, kind: str) -> str:

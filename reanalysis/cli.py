@@ -12,11 +12,10 @@ import sys
 from pathlib import Path
 
 from reanalysis import audit
-from reanalysis.claims import VERDICTS
 from reanalysis.datasets import rehash
 from reanalysis.engine import evaluate_all
 from reanalysis.errors import ReanalysisError
-from reanalysis.results import (claims_csv, comparisons_csv, mismatches, proportions_csv, pvalue_methods_csv, scorecard,
+from reanalysis.results import (CARD, claims_csv, comparisons_csv, mismatches, proportions_csv, pvalue_methods_csv, scorecard,
                                 write_files)
 
 
@@ -79,11 +78,10 @@ def _outputs(papers, root: Path, full: bool) -> dict:
 
 def _summary(papers) -> int:
     width = max(len(p.paper) for p in papers)
-    print(f"{'paper':<{width}}  claims  " + "  ".join(VERDICTS) + "  decision_errors")
+    print(f"{'paper':<{width}}  claims  " + "  ".join(CARD))
     for p in papers:
         card = scorecard(p)
-        print(f"{p.paper:<{width}}  {len(p.verdicts):>6}  "
-              + "  ".join(f"{card[v]:>{len(v)}}" for v in VERDICTS) + f"  {card['decision_errors']:>15}")
+        print(f"{p.paper:<{width}}  {len(p.verdicts):>6}  " + "  ".join(f"{card[c]:>{len(c)}}" for c in CARD))
     changed = mismatches(papers)
     for v in changed:
         flag = "" if v.decision_error == v.expected_decision_error else (

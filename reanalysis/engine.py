@@ -44,6 +44,8 @@ class Verdict:
     proposals: tuple
     strength: Fraction | None = None
     expected_decision_error: bool = False
+    finding: str | None = None
+    rules: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,25 @@ def _pool(ctx: Context, spec) -> PooledResult:
 
 def judge_claims(dataset: Dataset, paper: PaperClaims) -> tuple:
     """Every claim of ``paper`` judged against ``dataset`` (which may be an in-memory variant)."""
-    return tuple(_judge(claim, Context(dataset, paper, claim.id), paper) for claim in paper.claims)
+    verdicts = {claim.id: _judge(claim, Context(dataset, paper, claim.id), paper) for claim in paper.claims}
+    for claim in paper.claims:
+        if claim.range_with is not None:
+            verdicts[claim.range_with], verdicts[claim.id] = _one_rule(verdicts[claim.range_with], verdicts[claim.id])
+    return tuple(verdicts[claim.id] for claim in paper.claims)
+
+
+def _one_rule(low: Verdict, high: Verdict) -> tuple:
+    """Both ends of a printed range must be printed under one rounding rule ("13–20" where 13 is rounded
+    and 20 truncated is no range any single rule prints): otherwise both are discrepant, one finding."""
+    accepted = ("reproduced", "consistent")
+    if low.verdict not in accepted or high.verdict not in accepted or set(low.rules) & set(high.rules):
+        return low, high
+    text = (f"no single rounding rule prints the range {low.reported}\u2013{high.reported}: {low.reported} needs "
+            f"{' or '.join(RULE_NAMES[r] for r in low.rules)}, {high.reported} needs "
+            f"{' or '.join(RULE_NAMES[r] for r in high.rules)}")
+    clash = diagnosis.Proposal("range_rules", text)
+    return tuple(replace(v, verdict="discrepant", proposals=(clash,) + v.proposals,
+                         diagnosis=_sentence(text) + (" " + v.diagnosis if v.diagnosis else "")) for v in (low, high))
 
 
 def evaluate_all(datasets_root: Path) -> tuple:
@@ -354,14 +374,17 @@ def _judge_value(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
         verdict = "discrepant"
         if spec.kind == "bound":
             proposals.append(diagnosis.infeasible(printed, found.value, rec.method))
+        elif spec.kind == "contradiction":
+            proposals.append(diagnosis.Proposal("contradiction", f"statements that cannot all be true: {printed.text} "
+                                                f"against {', '.join(claim.params['claims'])}; {claim.params['why']}"))
         elif spec.kind in ("value", "p_value"):
             proposals.extend(_propose(claim, ctx, rec.value))
     elif found.strength == 0:
         verdict = "not_recomputable"
         proposals.append(diagnosis.cannot_fail(printed, found.neighbours))
     else:
-        verdict = "consistent" if (rec.summary_level or spec.kind in ("bound", "check") or claim.assumption) \
-            else "reproduced"
+        verdict = "consistent" if (rec.summary_level or spec.kind in ("bound", "check", "contradiction")
+                                   or claim.assumption) else "reproduced"
         if found.rule == "truncate":
             proposals.append(diagnosis.truncation(printed, found.value))
     if found.rule and found.rule != "half_up":
@@ -373,8 +396,8 @@ def _judge_value(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
     decision_error = verdict == "discrepant" and spec.kind == "p_value" and (
         _significant(printed, paper.alpha) != (rec.value < paper.alpha))
     shown = None if verdict == "not_recomputable" else found.value
-    return _verdict(paper, claim, shown, verdict, method, found.rule, tuple(proposals), decision_error,
-                    found.strength, spec.kind, rec.n)
+    return replace(_verdict(paper, claim, shown, verdict, method, found.rule, tuple(proposals), decision_error,
+                            found.strength, spec.kind, rec.n), rules=found.rules)
 
 
 def _propose(claim: Claim, ctx: Context, value: float) -> list:
@@ -430,7 +453,7 @@ def _verdict(paper: PaperClaims, claim: Claim, value, verdict: str, method: str,
         reported=claim.reported, recomputed=None if value is None else float(value), verdict=verdict, method=method,
         decision_error=decision_error, diagnosis=" ".join(_sentence(p) for p in parts), expected=claim.expected,
         interval=interval, rule=rule, n=n, proposals=proposals, strength=strength,
-        expected_decision_error=claim.decision_error,
+        expected_decision_error=claim.decision_error, finding=claim.finding,
     )
 
 

@@ -44,6 +44,8 @@ class Judgement:
         The neighbours the strength was taken over.
     boundary : bool
         A float statistic matched within 1e-9 relative of an interval end.
+    rules : tuple of str
+        Every rounding rule under which a recomputed value matches (empty for checks).
     """
 
     accepted: bool
@@ -53,6 +55,7 @@ class Judgement:
     strength: Fraction
     neighbours: tuple
     boundary: bool
+    rules: tuple = ()
 
 
 def judge(printed: Printed, evidence, domain: tuple, verbal: bool) -> Judgement:
@@ -61,8 +64,9 @@ def judge(printed: Printed, evidence, domain: tuple, verbal: bool) -> Judgement:
     near = neighbours(printed, domain, verbal)
     rejected = sum(1 for p in near if not _apply(p, evidence)[0])
     boundary = bool(rule) and printed.interval(rule).near_end(value)
+    rules = () if evidence.check is not None else tuple(r for r in printed.rules() if printed.interval(r).contains(value))
     return Judgement(accepted, rule, value, detail, Fraction(rejected, len(near)) if near else Fraction(0), near,
-                     boundary)
+                     boundary, rules)
 
 
 def neighbours(printed: Printed, domain: tuple, verbal: bool) -> tuple:

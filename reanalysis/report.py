@@ -12,10 +12,11 @@ import re
 
 from reanalysis.claims import VERDICTS
 from reanalysis.diagnosis import fmt
-from reanalysis.results import fmt_strength, scorecard
+from reanalysis.results import CARD, findings, fmt_strength, scorecard
 
 _ORDER = {"discrepant": 0, "not_recomputable": 1, "consistent": 2, "reproduced": 3}
 CROSS_STUDY = "figures/cross_study_proportions.svg"
+_HEAD = VERDICTS + ("decision errors", "findings")
 STRENGTH_NOTE = ("Strength: the share of the printed value's neighbours (moved by 1 to 10 units of its last digit) "
                  "that the same check rejects; 1.00 for a recomputation from data, 0.00 for a check that cannot fail, "
                  "which is never counted as evidence.")
@@ -38,15 +39,17 @@ def markdown(papers) -> str:
         card = scorecard(p)
         out += [f"## {p.paper}: {meta.get('title', '')}", "", meta.get("citation", ""),
                 f"doi:{meta['doi']}" if meta.get("doi") else "", "", "### Scorecard", "",
-                "| claims | " + " | ".join(VERDICTS) + " | decision errors |",
-                "|---:|" + "---:|" * (len(VERDICTS) + 1),
-                f"| {len(p.verdicts)} | " + " | ".join(str(card[v]) for v in VERDICTS) + f" | {card['decision_errors']} |",
-                "", "### Discrepancies", ""]
-        for v in _sorted(p.verdicts):
-            if v.verdict == "discrepant":
-                flag = " **decision error**" if v.decision_error else ""
-                out.append(f"- **{v.claim_id}** ({v.location}): printed `{v.reported}`, recomputed "
-                           f"`{_num(v.recomputed)}`.{flag} {v.diagnosis} Quote: \u201c{v.quote}\u201d")
+                "| claims | " + " | ".join(_HEAD) + " |", "|---:|" + "---:|" * len(_HEAD),
+                f"| {len(p.verdicts)} | " + " | ".join(str(card[c]) for c in CARD) + " |",
+                "", "### Discrepancies", "", "Each finding once; claims that share one finding are listed under it.", ""]
+        for name, group in findings(p.verdicts):
+            lines = [f"**{v.claim_id}** ({v.location}): printed `{v.reported}`, recomputed `{_num(v.recomputed)}`."
+                     f"{' **decision error**' if v.decision_error else ''} {v.diagnosis} Quote: \u201c{v.quote}\u201d"
+                     for v in group]
+            if len(group) == 1:
+                out.append(f"- {lines[0]}")
+            else:
+                out += [f"- Finding **{name}**, {len(group)} printed numbers:"] + [f"  - {line}" for line in lines]
         if p.proportions:
             out += ["", "### Proportions with exact 95% CIs", "",
                     "| proportion | basis | k/n | % | exact (Clopper-Pearson) 95% CI | Wilson 95% CI |",
@@ -92,23 +95,24 @@ def markdown(papers) -> str:
 
 def overview_markdown(papers) -> list:
     """The cross-paper overview: counts per verdict, then every discrepancy, decision errors first."""
-    out = ["## Overview", "", "| paper | claims | " + " | ".join(VERDICTS) + " | decision errors |",
-           "|---|---:|" + "---:|" * (len(VERDICTS) + 1)]
+    out = ["## Overview", "", "| paper | claims | " + " | ".join(_HEAD) + " |", "|---|---:|" + "---:|" * len(_HEAD)]
     for p in papers:
         card = scorecard(p)
-        out.append(f"| [{p.paper}](#{p.paper}) | {len(p.verdicts)} | " + " | ".join(str(card[v]) for v in VERDICTS)
-                   + f" | {card['decision_errors']} |")
-    out += ["", "### Discrepancies across papers (decision errors first)", ""]
-    for p, v in _discrepancies(papers):
-        flag = " **decision error**" if v.decision_error else ""
-        out.append(f"- {p.paper} / **{v.claim_id}** ({v.location}): printed `{v.reported}`.{flag} {v.diagnosis}")
+        out.append(f"| [{p.paper}](#{p.paper}) | {len(p.verdicts)} | " + " | ".join(str(card[c]) for c in CARD) + " |")
+    out += ["", "### Findings across papers (decision errors first)", ""]
+    for p, name, group in _discrepancies(papers):
+        v = group[0]
+        flag = " **decision error**" if any(g.decision_error for g in group) else ""
+        printed = ", ".join(f"`{g.reported}`" for g in group)
+        out.append(f"- {p.paper} / **{name}** ({v.location}): printed {printed}.{flag} {v.diagnosis}")
     out += ["", f"![Remission and response proportions across the sources](../{CROSS_STUDY})", ""]
     return out
 
 
 def _discrepancies(papers):
-    found = [(p, v) for p in papers for v in p.verdicts if v.verdict == "discrepant"]
-    return sorted(found, key=lambda pv: not pv[1].decision_error)
+    """Every finding of every paper, ``(paper, finding id, verdicts)``, decision errors first."""
+    found = [(p, name, group) for p in papers for name, group in findings(p.verdicts)]
+    return sorted(found, key=lambda item: not any(v.decision_error for v in item[2]))
 
 
 def figure_links(paper) -> dict:
@@ -152,31 +156,37 @@ def html_page(papers, svgs: dict) -> str:
             "(with a diagnosis; decision errors flip significance), <b>not_recomputable</b> (the source lacks the "
             "data).</p>",
             '<section id="overview"><h2>Overview</h2><table id="overview-table"><tr><th>paper</th><th>claims</th>'
-            + "".join(f"<th>{v}</th>" for v in VERDICTS) + "<th>decision errors</th></tr>"]
+            + "".join(f"<th>{c}</th>" for c in _HEAD) + "</tr>"]
     for p in papers:
         card = scorecard(p)
         body.append(f'<tr><td><a href="#{e(p.paper)}">{e(p.paper)}</a></td><td>{len(p.verdicts)}</td>'
-                    + "".join(f"<td>{card[v]}</td>" for v in VERDICTS) + f"<td>{card['decision_errors']}</td></tr>")
-    body.append("</table><h3>Discrepancies across papers (decision errors first)</h3><ul>")
-    for p, v in _discrepancies(papers):
-        flag = ' <b class="de">decision error</b>' if v.decision_error else ""
-        body.append(f'<li><a href="#{e(p.paper)}-{e(v.claim_id)}">{e(p.paper)} / {e(v.claim_id)}</a> '
-                    f"({e(v.location)}): printed <code>{e(v.reported)}</code>.{flag} {e(v.diagnosis)}</li>")
+                    + "".join(f"<td>{card[c]}</td>" for c in CARD) + "</tr>")
+    body.append("</table><h3>Findings across papers (decision errors first)</h3><ul>")
+    for p, name, group in _discrepancies(papers):
+        v = group[0]
+        flag = ' <b class="de">decision error</b>' if any(g.decision_error for g in group) else ""
+        printed = ", ".join(f"<code>{e(g.reported)}</code>" for g in group)
+        body.append(f'<li><a href="#{e(p.paper)}-{e(v.claim_id)}">{e(p.paper)} / {e(name)}</a> '
+                    f"({e(v.location)}): printed {printed}.{flag} {e(v.diagnosis)}</li>")
     body.append(f'</ul><figure id="cross-study">{_inline(svgs[CROSS_STUDY])}<figcaption>Remission and response '
                 "proportions across the sources, exact 95% CIs</figcaption></figure></section>")
     for p in papers:
         meta, card = p.dataset.meta, scorecard(p)
         body += [f'<section id="{e(p.paper)}"><h2>{e(p.paper)}: {e(meta.get("title", ""))}</h2>',
                  f"<p>{e(meta.get('citation', ''))} doi:{e(meta.get('doi', ''))}</p>", "<h3>Scorecard</h3>",
-                 "<table><tr><th>claims</th>" + "".join(f"<th>{v}</th>" for v in VERDICTS) + "<th>decision errors</th></tr>",
-                 f"<tr><td>{len(p.verdicts)}</td>" + "".join(f"<td>{card[v]}</td>" for v in VERDICTS)
-                 + f"<td>{card['decision_errors']}</td></tr></table>", "<h3>Discrepancies</h3><ul>"]
-        for v in _sorted(p.verdicts):
-            if v.verdict == "discrepant":
-                flag = ' <b class="de">decision error</b>' if v.decision_error else ""
-                body.append(f"<li><b>{e(v.claim_id)}</b> ({e(v.location)}): printed <code>{e(v.reported)}</code>, "
-                            f"recomputed <code>{e(_num(v.recomputed))}</code>.{flag} {e(v.diagnosis)} "
-                            f"<q>{e(v.quote)}</q></li>")
+                 "<table><tr><th>claims</th>" + "".join(f"<th>{c}</th>" for c in _HEAD) + "</tr>",
+                 f"<tr><td>{len(p.verdicts)}</td>" + "".join(f"<td>{card[c]}</td>" for c in CARD) + "</tr></table>",
+                 "<h3>Discrepancies</h3><p>Each finding once; claims that share one finding are listed under it.</p><ul>"]
+        for name, group in findings(p.verdicts):
+            flag = ' <b class="de">decision error</b>'
+            items = [f"<b>{e(v.claim_id)}</b> ({e(v.location)}): printed <code>{e(v.reported)}</code>, recomputed "
+                     f"<code>{e(_num(v.recomputed))}</code>.{flag if v.decision_error else ''} "
+                     f"{e(v.diagnosis)} <q>{e(v.quote)}</q>" for v in group]
+            if len(group) == 1:
+                body.append(f"<li>{items[0]}</li>")
+            else:
+                body.append(f"<li>Finding <b>{e(name)}</b>, {len(group)} printed numbers:<ul>"
+                            + "".join(f"<li>{item}</li>" for item in items) + "</ul></li>")
         body.append("</ul>")
         if p.proportions:
             body += ["<h3>Proportions with exact 95% CIs</h3>", "<table><tr><th>proportion</th><th>basis</th>"

@@ -18,7 +18,7 @@ from reanalysis.claims import VERDICTS
 from reanalysis.diagnosis import fmt
 
 CLAIM_COLUMNS = ("paper", "claim_id", "location", "quote", "reported", "recomputed", "verdict", "method",
-                 "decision_error", "diagnosis", "expected_verdict", "interval", "rounding_rule", "n", "strength")
+                 "decision_error", "diagnosis", "expected_verdict", "interval", "rounding_rule", "n", "strength", "finding")
 COMPARISON_COLUMNS = ("paper", "comparison", "label", "unit", "n", "mean_before", "mean_after", "mean_difference",
                       "ci95_low", "ci95_high", "t", "df", "p_t", "p_wilcoxon", "p_permutation", "conclusion",
                       "method_t", "method_wilcoxon", "method_permutation")
@@ -32,7 +32,7 @@ def claims_csv(papers) -> str:
             rows.append((v.paper, v.claim_id, v.location, v.quote, v.reported,
                          "" if v.recomputed is None else fmt(v.recomputed), v.verdict, v.method,
                          "true" if v.decision_error else "false", v.diagnosis, v.expected, v.interval, v.rule,
-                         "" if v.n is None else v.n, fmt_strength(v.strength)))
+                         "" if v.n is None else v.n, fmt_strength(v.strength), v.finding or ""))
     return _csv(CLAIM_COLUMNS, rows)
 
 
@@ -87,12 +87,27 @@ def pvalue_methods_csv(papers) -> str:
     return _csv(PVALUE_COLUMNS, rows)
 
 
+CARD = VERDICTS + ("decision_errors", "findings")
+
+
 def scorecard(paper) -> dict:
-    """Counts per verdict (all four, zero included), with the number of decision errors."""
+    """Counts per verdict (all four, zero included), with the number of decision errors and of findings
+    (the errors of the paper: discrepant claims that share a finding id count once)."""
     counts = Counter(v.verdict for v in paper.verdicts)
     card = {v: counts.get(v, 0) for v in VERDICTS}
     card["decision_errors"] = sum(v.decision_error for v in paper.verdicts)
+    card["findings"] = len(findings(paper.verdicts))
     return card
+
+
+def findings(verdicts) -> list:
+    """The discrepant verdicts grouped by finding, in claim order: ``[(finding id, (verdict, ...)), ...]``.
+    A discrepant claim without a finding id is a finding of its own, named by its claim id."""
+    groups = {}
+    for v in verdicts:
+        if v.verdict == "discrepant":
+            groups.setdefault(v.finding or v.claim_id, []).append(v)
+    return [(name, tuple(group)) for name, group in groups.items()]
 
 
 def mismatches(papers) -> list:

@@ -123,6 +123,12 @@ CASES = [
      "'where' compares table2.csa_dose_12m_mg_kg_day (number) with '0', which is not a column of the table nor a literal of that type"),
     ("alternative with an unknown parameter", JC, replace('method = "yates" } },', 'method = "yates", correct = true } },'),
      "analysis 'two_by_two_p' does not take parameter 'correct'"),
+    ("range end unknown", CL, replace('range_with = "methods-age-min"', 'range_with = "methods-age-low"'),
+     "claim 'methods-age-max': range_with names unknown claim 'methods-age-low'"),
+    ("finding id malformed", CL, replace('finding = "trough-target"', 'finding = "Trough target"'),
+     "finding id 'Trough target' is malformed"),
+    ("contradiction with itself", JC, replace('claims = ["maintain-observation-years"]', 'claims = ["maintain-follow-up"]'),
+     "a contradiction compares the claim with other claims, not with itself"),
     ("count row unknown", "rokutanda2014/claims.toml", replace('"induction", "maintenance"', '"induction", "maintenance-phase"'), "no row with row = 'maintenance-phase'"),
 ]
 

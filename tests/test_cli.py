@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from reanalysis.claims import load_claims
 from tests.conftest import ROOT
 
 
@@ -22,7 +23,8 @@ def _outputs(root):
 def test_check_exits_0_when_every_verdict_holds(project):
     res = run("check", root=project)
     assert res.returncode == 0, res.stdout + res.stderr
-    assert "check: all 589 verdicts equal their audited verdicts" in res.stdout
+    total = sum(len(load_claims(f / "claims.toml").claims) for f in (project / "datasets").iterdir())
+    assert total > 500 and f"check: all {total} verdicts equal their audited verdicts" in res.stdout
     assert not (project / "results").exists()  # check writes nothing
 
 

@@ -462,3 +462,22 @@ def test_a_cell_transcribed_from_the_claims_own_sentence_cannot_reproduce_it():
     assert "arms.n of row 'alms-ind-death-mmf' was transcribed from this claim's own printed text" in v.diagnosis
     other = next(v for v in result.verdicts if v.claim_id == "alms-mmf-response-percent")
     assert other.verdict == "reproduced"  # the same cell is independent evidence for another printed number
+
+
+def test_a_range_whose_ends_need_two_rounding_rules_is_one_finding(ohtomo):
+    low, high = (next(v for v in ohtomo.verdicts if v.claim_id == c) for c in ("methods-age-min", "methods-age-max"))
+    assert low.verdict == high.verdict == "discrepant" and low.finding == high.finding == "age-range-rules"
+    assert low.rules == ("half_up", "half_even") and high.rules == ("truncate",)
+    assert low.proposals[0].kind == high.proposals[0].kind == "range_rules"
+    assert high.diagnosis.startswith("No single rounding rule prints the range 13\u201320: 13 needs rounding half away "
+                                     "from zero or rounding half to even, 20 needs truncation")
+
+
+def test_printed_numbers_that_contradict_each_other_are_discrepant_without_recomputing():
+    result = evaluate_paper(DATASETS / "jcr2011")
+    weeks, years = (next(v for v in result.verdicts if v.claim_id == c)
+                    for c in ("maintain-follow-up", "maintain-observation-years"))
+    assert weeks.verdict == years.verdict == "discrepant" and weeks.finding == years.finding == "maintain-follow-up"
+    assert weeks.strength == 1 and weeks.proposals[0].kind == "contradiction"
+    assert "cannot all be true: 48 against maintain-observation-years" in weeks.diagnosis
+    assert weeks.recomputed == pytest.approx(3 * 365.25 / 7)  # the other claim, in this claim's unit

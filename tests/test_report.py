@@ -3,6 +3,7 @@ import re
 import pytest
 
 from reanalysis import figures, report
+from reanalysis.results import findings
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +19,10 @@ def test_markdown_lists_discrepancies_before_the_claims(ohtomo):
     md = report.markdown([ohtomo])
     assert md.index("### Discrepancies") < md.index("### Every claim")
     discrepancies = md[md.index("### Discrepancies"):md.index("### Sensitivity")]
-    assert discrepancies.count("\n- **") == sum(v.verdict == "discrepant" for v in ohtomo.verdicts)
+    discrepant = [v for v in ohtomo.verdicts if v.verdict == "discrepant"]
+    assert all(discrepancies.count(f"**{v.claim_id}**") == 1 for v in discrepant)
+    assert discrepancies.count("\n- ") == len(findings(ohtomo.verdicts)) == 8 < len(discrepant) == 10
+    assert "- Finding **age-range-rules**, 2 printed numbers:\n  - **methods-age-min**" in discrepancies
     assert "**decision error**" in discrepancies
     assert "(Fig. 1) is a photograph" in md and "cannot be regenerated" in md
     for c in ohtomo.comparisons:
@@ -64,7 +68,8 @@ def test_overview_lists_every_paper_and_puts_decision_errors_first(everything):
     for p in everything:
         assert f"| [{p.paper}](#{p.paper}) | {len(p.verdicts)} |" in md
     items = [line for line in md.splitlines() if line.startswith("- ")]
-    assert len(items) == sum(v.verdict == "discrepant" for p in everything for v in p.verdicts)
+    assert len(items) == sum(len(findings(p.verdicts)) for p in everything)
+    assert len(items) < sum(v.verdict == "discrepant" for p in everything for v in p.verdicts)  # shared findings once
     flags = ["decision error" in line for line in items]
     assert flags == sorted(flags, reverse=True) and flags[0]
 

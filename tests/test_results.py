@@ -62,3 +62,13 @@ def test_outputs_equal_the_committed_results():
                          ("proportions.csv", proportions_csv), ("pvalue_methods.csv", pvalue_methods_csv),
                          ("report.md", markdown)):
         assert render(papers) == (ROOT / "results" / name).read_text(encoding="utf-8"), name
+
+
+def test_claims_that_share_a_finding_count_once(ohtomo):
+    from reanalysis.results import findings
+
+    groups = dict(findings(ohtomo.verdicts))
+    assert [v.claim_id for v in groups["trough-target"]] == ["results-trough-target-low", "results-trough-target-high"]
+    assert [v.claim_id for v in groups["results-psl-cum-pre-mean"]] == ["results-psl-cum-pre-mean"]
+    card = scorecard(ohtomo)
+    assert card["discrepant"] == 10 and card["findings"] == 8
