@@ -586,6 +586,31 @@ def sum_of_claims(ctx: Context, params: dict) -> Recomputed:
                       + " + ".join(p.text for p in parts), len(parts), summary_level=True)
 
 
+_EVERY = {"==": "equal to", "<=": "at most", "<": "below", ">=": "at least", ">": "above"}
+
+
+def every(ctx: Context, params: dict) -> Recomputed:
+    """A design number stated as a fact about every patient (a starting dose all received): each value of
+    the column must stand in ``relation`` to some one value the printed number can stand for (exact)."""
+    values = ctx.exact_values(params["table"], params["column"], params.get("subset"))
+    relation = params["each"]
+    low, high = min(values), max(values)
+
+    def check(printed) -> Outcome:
+        iv = printed.interval("half_up")
+        if relation == "==":
+            outside = [v for v in values if not iv.contains(v)]
+            return Outcome(not outside, outside[0] if outside else low)
+        if relation in ("<=", "<"):
+            ok = high < iv.high or (high == iv.high and relation == "<=" and iv.high_closed)
+            return Outcome(ok, high)
+        ok = low > iv.low or (low == iv.low and relation == ">=" and iv.low_closed)
+        return Outcome(ok, low)
+    return Recomputed(None, f"every value of {params['table']}.{params['column']} ({_subset_label(params)}, n = "
+                      f"{len(values)}, from {fmt_count(low)} to {fmt_count(high)}) {_EVERY[relation]} the printed "
+                      "value", len(values), check=check)
+
+
 _RELATIONS = {"<=": "at most", ">=": "at least", "==": "equal to"}
 
 
@@ -701,6 +726,7 @@ PARAMS = {
     "k_claim": Param("name", "the claim that prints the number of trials"),
     "total_claim": Param("name", "the claim that prints the number of patients"),
     "relation": Param("choice", "how the claim must stand to the other claims", tuple(_RELATIONS)),
+    "each": Param("choice", "how each value must stand to the printed value", tuple(_EVERY)),
     "scale": Param("ratio", "the factor that puts the other claims' values in this claim's unit (default 1)"),
 }
 # Where one name takes other choices in one analysis.
@@ -741,6 +767,7 @@ ANALYSES = {
     "rr_centre": Analysis(rr_centre, "check", (0, None), ("table", "row", "part")),
     "subset_total": Analysis(subset_total, "check", _COUNT, ("table", "rows", "k_claim", "total_claim")),
     "sum_of_claims": Analysis(sum_of_claims, "value", _COUNT, ("claims",)),
+    "every": Analysis(every, "check", _ANY, ("table", "column", "each"), ("subset",)),
     "contradiction": Analysis(contradiction, "contradiction", _ANY, ("claims", "relation", "why"), ("scale",)),
     "not_recomputable": Analysis(None, "none", _ANY, ()),
 }

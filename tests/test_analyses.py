@@ -180,3 +180,16 @@ def test_published_ratio_centre_subset_sums_and_parts(jcr_ctx):
     none = recompute(jcr_ctx("meta1-patients"), "subset_total", {"table": "trials", "rows": ["ginzler", "ong"], "k_claim": "meta1-trials", "total_claim": "meta1-patients"})
     assert not none.check(parse("618")).ok
     assert recompute(jcr_ctx("meta2-trials"), "sum_of_claims", {"claims": ["meta2-induction-trials", "meta2-maintenance-trials"]}).value == 6
+
+
+def test_every_patient_value_against_a_printed_design_number(kagawa_ctx):
+    ctx = kagawa_ctx("methods-tacrolimus-start")
+    same = recompute(ctx, "every", {"table": "table3", "column": "tacrolimus_start_mg_d", "each": "=="})
+    assert same.check(parse("3")).ok and not same.check(parse("2")).ok and not same.summary_level
+    cap = recompute(ctx, "every", {"table": "table3", "column": "mizoribine_mg_d", "each": "<="})
+    assert cap.check(parse("300")).ok and not cap.check(parse("299")).ok and cap.check(parse("299")).value == 300
+    below = recompute(ctx, "every", {"table": "table3", "column": "mizoribine_mg_d", "each": "<"})
+    # a printed "300" stands for [299.5, 300.5): 300 is below some of it, and below none of "299"
+    assert below.check(parse("300")).ok and not below.check(parse("299")).ok
+    floor = recompute(ctx, "every", {"table": "table3", "column": "psl_mg_d", "each": ">="})
+    assert floor.check(parse("5")).ok and floor.check(parse("10")).ok and not floor.check(parse("11")).ok
