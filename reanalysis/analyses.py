@@ -52,14 +52,12 @@ class Recomputed:
     arithmetic on transcribed decimals, a float for a library statistic. ``check``, when set, is
     a function of a printed value (:class:`~reanalysis.rounding.Printed`) returning an
     :class:`Outcome`; bounds and consistency checks are judged through it, never by reading the
-    claim. ``summary_level`` marks evidence that rests on other printed numbers: it can make a
-    claim ``consistent``, never ``reproduced``.
+    claim.
     """
 
     value: object
     method: str
     n: int
-    summary_level: bool = False
     check: Callable | None = None
 
 
@@ -158,18 +156,29 @@ KINDS = ("value", "p_value", "bound", "check", "contradiction", "none")
 @dataclass(frozen=True)
 class Analysis:
     """One entry of the registry: the function, the kind of evidence it returns, the domain of the
-    quantity it judges (neighbouring printed values outside it are not counted in the strength)
-    and the parameters it takes."""
+    quantity it judges (neighbouring printed values outside it are not counted in the strength), the
+    parameters it takes, and whether its evidence is summary-level (it rests on other printed numbers
+    or only bounds the printed value: it can make a claim ``consistent``, never ``reproduced``)."""
 
     function: Callable
     kind: str
     domain: tuple
     required: tuple
     optional: tuple = ()
+    summary: bool = False
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"unknown analysis kind {self.kind!r}; known: {', '.join(KINDS)}")
+
+    @property
+    def verdicts(self) -> tuple:
+        """The verdicts a claim judged by this analysis can receive (``consistent`` instead of
+        ``reproduced`` also when the claim rests on a stated assumption)."""
+        if self.kind == "none":
+            return ("not_recomputable",)
+        accepted = ("consistent",) if self.summary else ("reproduced", "consistent")
+        return accepted + ("discrepant", "not_recomputable")
 
 
 def _where(ctx: Context, params: dict):
@@ -270,7 +279,7 @@ def remainder(ctx: Context, params: dict) -> Recomputed:
     taken = [ctx.printed(o) for o in params["minus"]]
     value = len(rows) - sum(Fraction(p.value) for p in taken)
     return Recomputed(value, f"{len(rows)} rows of {params['table']} ({_subset_label(params)}) minus printed "
-                      + " + ".join(p.text for p in taken), len(rows), summary_level=True)
+                      + " + ".join(p.text for p in taken), len(rows))
 
 
 def _at_most(bound) -> Callable:
@@ -291,7 +300,7 @@ def cell_at_most(ctx: Context, params: dict) -> Recomputed:
     minuend, subtrahend = params["bound"]
     value = _cell(ctx, params["table"], params["row"], minuend) - _cell(ctx, params["table"], params["row"], subtrahend)
     return Recomputed(value, f"upper bound {minuend} - {subtrahend} of {key} {params['row']} = {fmt_count(value)}", 1,
-                      summary_level=True, check=_at_most(value))
+                      check=_at_most(value))
 
 
 def _cell(ctx: Context, table: str, key, column: str) -> Fraction:
@@ -339,7 +348,7 @@ def at_most_cell(ctx: Context, params: dict) -> Recomputed:
     """A subset cannot exceed its set: the printed count must be at most another cell."""
     value = _cell(ctx, params["table"], params["row"], params["column"])
     return Recomputed(value, f"upper bound {params['table']}.{params['column']} of row {params['row']!r} = "
-                      f"{fmt_count(value)} ({params['why']})", 1, summary_level=True, check=_at_most(value))
+                      f"{fmt_count(value)} ({params['why']})", 1, check=_at_most(value))
 
 
 def grim_mean(ctx: Context, params: dict) -> Recomputed:
@@ -367,7 +376,7 @@ def grim_mean(ctx: Context, params: dict) -> Recomputed:
         return Outcome(False, nearest, f"; no attainable mean rounds half up to {printed.text}; nearest "
                        f"{nearest.numerator}/{nearest.denominator}"
                        + (f" (which gives {printed.text} only under {rounding.RULE_NAMES[rule]})" if rule else ""))
-    return Recomputed(None, method, n, summary_level=True, check=check)
+    return Recomputed(None, method, n, check=check)
 
 
 def _printed_cell(ctx: Context, table: str, key, column: str):
@@ -394,7 +403,7 @@ def summary_value(ctx: Context, params: dict) -> Recomputed:
     """The same quantity printed in another place (another table, the abstract): must agree."""
     other = _printed_cell(ctx, params["table"], params["row"], params["column"])
     return Recomputed(Fraction(other.value), f"printed {other.text} in {params['table']}.{params['column']} of row "
-                      f"{params['row']!r}", 1, summary_level=True)
+                      f"{params['row']!r}", 1)
 
 
 def summary_percent(ctx: Context, params: dict) -> Recomputed:
@@ -416,7 +425,7 @@ def grimmer_sd(ctx: Context, params: dict) -> Recomputed:
         return Outcome(True, exact.Root((squares - Fraction(total * total, n)) / (n - 1)),
                        f"; attainable with sum {total} and sum of squares {squares}")
     return Recomputed(None, f"GRIMMER for whole-number data, n = {n}, mean {mean.text}, both mean and SD rounded "
-                      "half up", n, summary_level=True, check=check)
+                      "half up", n, check=check)
 
 
 def sd_feasible(ctx: Context, params: dict) -> Recomputed:
@@ -438,7 +447,7 @@ def sd_feasible(ctx: Context, params: dict) -> Recomputed:
         iv = sd.interval("half_up")
         return Outcome(float(iv.low) <= largest and float(iv.high) >= smallest, largest)
     return Recomputed(None, f"SD limits for n = {n} values with {given} (Bhatia-Davis upper bound, all printed values "
-                      f"within their rounding): {smallest:.4g} to {largest:.4g}", n, summary_level=True, check=check)
+                      f"within their rounding): {smallest:.4g} to {largest:.4g}", n, check=check)
 
 
 def paired_mark(ctx: Context, params: dict) -> Recomputed:
@@ -457,7 +466,7 @@ def paired_mark(ctx: Context, params: dict) -> Recomputed:
             return Outcome(False, None, f"; no within-patient correlation r in [-1, 1] gives p {reading.text}")
         text = "every r in [-1, 1]" if r_range == (-1.0, 1.0) else f"only r in [{r_range[0]}, {r_range[1]}]"
         return Outcome(True, r_range[0], f"; p {reading.text} holds for {text}")
-    return Recomputed(None, method, n, summary_level=True, check=check)
+    return Recomputed(None, method, n, check=check)
 
 
 def percent_of_claim(ctx: Context, params: dict) -> Recomputed:
@@ -480,7 +489,7 @@ def range_contains_mean(ctx: Context, params: dict) -> Recomputed:
         return Outcome(e.low <= m.high if params["end"] == "low" else e.high >= m.low, Fraction(mean.value))
     return Recomputed(None, f"the range's {params['end']} end against the printed mean {mean.text} "
                       f"({'minimum <= mean' if params['end'] == 'low' else 'maximum >= mean'})", 1,
-                      summary_level=True, check=check)
+                      check=check)
 
 
 def _arm(ctx: Context, table: str, row: str) -> tuple[int, int]:
@@ -513,7 +522,7 @@ def percent_attainable(ctx: Context, params: dict) -> Recomputed:
                               else ""))
         nearest = min(max(round(Fraction(printed.value) * n / 100), 0), n)
         return Outcome(False, Fraction(100 * nearest, n), f"; none prints as {printed.text} (nearest {nearest}/{n})")
-    return Recomputed(None, f"percentages k/{n} x 100 for whole k = 0..{n}, rounded half up", n, summary_level=True,
+    return Recomputed(None, f"percentages k/{n} x 100 for whole k = 0..{n}, rounded half up", n,
                       check=check)
 
 
@@ -554,7 +563,7 @@ def rr_centre(ctx: Context, params: dict) -> Recomputed:
                        f"{float(exact.Root(Fraction(low.high * high.high))):.4f} over the CI's rounding")
     shown = ", ".join(f"{c} {p.text}" for c, p in others.items())
     return Recomputed(None, f"the estimate at the geometric centre of its CI ({params['table']} row {params['row']!r}: "
-                      f"{shown})", 1, summary_level=True, check=check)
+                      f"{shown})", 1, check=check)
 
 
 def subset_total(ctx: Context, params: dict) -> Recomputed:
@@ -576,14 +585,14 @@ def subset_total(ctx: Context, params: dict) -> Recomputed:
         return Outcome(True, Fraction(int(printed.value)), f"; {k} summing to {total}: "
                        + " + ".join(f"{r} ({sizes[r]})" for r in found))
     return Recomputed(None, f"subsets of the {len(rows)} trials the document lists ({params['table']}) against the "
-                      f"printed number of trials and of patients", len(rows), summary_level=True, check=check)
+                      f"printed number of trials and of patients", len(rows), check=check)
 
 
 def sum_of_claims(ctx: Context, params: dict) -> Recomputed:
     """A printed total against the printed parts it is made of."""
     parts = [ctx.printed(c) for c in params["claims"]]
     return Recomputed(sum((Fraction(p.value) for p in parts), Fraction(0)), "sum of the printed parts "
-                      + " + ".join(p.text for p in parts), len(parts), summary_level=True)
+                      + " + ".join(p.text for p in parts), len(parts))
 
 
 _EVERY = {"==": "equal to", "<=": "at most", "<": "below", ">=": "at least", ">": "above"}
@@ -641,7 +650,7 @@ def contradiction(ctx: Context, params: dict) -> Recomputed:
     factor = f" x {params['scale']}" if "scale" in params else ""
     shown = ", ".join(f"{c} ({p.text}{factor})" for c, p in others)
     return Recomputed(None, f"printed value {_RELATIONS[relation]} the printed {shown}, within their rounding: "
-                      f"{params['why']}", len(others), summary_level=True, check=check)
+                      f"{params['why']}", len(others), check=check)
 
 
 def fmt_count(x) -> str:
@@ -746,29 +755,29 @@ ANALYSES = {
     "min": Analysis(_describe("min"), "value", _ANY, ("table", "column"), ("subset", "convert")),
     "max": Analysis(_describe("max"), "value", _ANY, ("table", "column"), ("subset", "convert")),
     "paired_t_p": Analysis(paired_t_p, "p_value", _P, ("comparison",)),
-    "remainder": Analysis(remainder, "value", _COUNT, ("table", "minus"), ("subset",)),
-    "cell_at_most": Analysis(cell_at_most, "bound", _COUNT, ("table", "row", "bound")),
+    "remainder": Analysis(remainder, "value", _COUNT, ("table", "minus"), ("subset",), summary=True),
+    "cell_at_most": Analysis(cell_at_most, "bound", _COUNT, ("table", "row", "bound"), summary=True),
     "cell": Analysis(cell, "value", _COUNT, ("table", "row", "column")),
     "row_sum": Analysis(row_sum, "value", _COUNT, ("table", "rows", "column")),
     "row_difference": Analysis(row_difference, "value", _COUNT, ("table", "row", "minus", "column")),
-    "at_most_cell": Analysis(at_most_cell, "bound", _COUNT, ("table", "row", "column", "why")),
-    "grim_mean": Analysis(grim_mean, "check", _ANY, ("granularity",), ("table", "row", "column", "n_rows_of", "n")),
+    "at_most_cell": Analysis(at_most_cell, "bound", _COUNT, ("table", "row", "column", "why"), summary=True),
+    "grim_mean": Analysis(grim_mean, "check", _ANY, ("granularity",), ("table", "row", "column", "n_rows_of", "n"), summary=True),
     "percent_of_claim": Analysis(percent_of_claim, "value", _PERCENT, ("claim", "n_rows_of")),
-    "range_contains_mean": Analysis(range_contains_mean, "check", _ANY, ("table", "row", "end")),
-    "summary_value": Analysis(summary_value, "value", _ANY, ("table", "row", "column")),
+    "range_contains_mean": Analysis(range_contains_mean, "check", _ANY, ("table", "row", "end"), summary=True),
+    "summary_value": Analysis(summary_value, "value", _ANY, ("table", "row", "column"), summary=True),
     "summary_percent": Analysis(summary_percent, "value", _PERCENT, ("table", "row", "n_rows_of")),
-    "grimmer_sd": Analysis(grimmer_sd, "check", _SD, ("table", "row", "n_rows_of")),
-    "sd_feasible": Analysis(sd_feasible, "check", _SD, ("table", "row", "n_rows_of"), ("floor",)),
-    "paired_mark": Analysis(paired_mark, "check", _P, ("table", "row", "baseline_row", "n_rows_of")),
+    "grimmer_sd": Analysis(grimmer_sd, "check", _SD, ("table", "row", "n_rows_of"), summary=True),
+    "sd_feasible": Analysis(sd_feasible, "check", _SD, ("table", "row", "n_rows_of"), ("floor",), summary=True),
+    "paired_mark": Analysis(paired_mark, "check", _P, ("table", "row", "baseline_row", "n_rows_of"), summary=True),
     "arm_percent": Analysis(arm_percent, "value", _PERCENT, ("table", "row")),
-    "percent_attainable": Analysis(percent_attainable, "check", _PERCENT, (), ("n", "table", "row", "column")),
+    "percent_attainable": Analysis(percent_attainable, "check", _PERCENT, (), ("n", "table", "row", "column"), summary=True),
     "two_by_two_p": Analysis(two_by_two_p, "p_value", _P, ("table", "row_a", "row_b", "method")),
     "risk_difference": Analysis(risk_difference, "value", _DIFF, ("table", "row_a", "row_b", "method", "part")),
-    "rr_centre": Analysis(rr_centre, "check", (0, None), ("table", "row", "part")),
-    "subset_total": Analysis(subset_total, "check", _COUNT, ("table", "rows", "k_claim", "total_claim")),
-    "sum_of_claims": Analysis(sum_of_claims, "value", _COUNT, ("claims",)),
+    "rr_centre": Analysis(rr_centre, "check", (0, None), ("table", "row", "part"), summary=True),
+    "subset_total": Analysis(subset_total, "check", _COUNT, ("table", "rows", "k_claim", "total_claim"), summary=True),
+    "sum_of_claims": Analysis(sum_of_claims, "value", _COUNT, ("claims",), summary=True),
     "every": Analysis(every, "check", _ANY, ("table", "column", "each"), ("subset",)),
-    "contradiction": Analysis(contradiction, "contradiction", _ANY, ("claims", "relation", "why"), ("scale",)),
+    "contradiction": Analysis(contradiction, "contradiction", _ANY, ("claims", "relation", "why"), ("scale",), summary=True),
     "not_recomputable": Analysis(None, "none", _ANY, ()),
 }
 

@@ -190,6 +190,9 @@ def load_paper(folder: Path) -> tuple:
         ctx = Context(dataset, paper, claim.id)
         for name, params in [(claim.analysis, claim.params)] + [(a.analysis, a.params) for a in claim.alternatives]:
             check_params(ctx, name, params)
+        if claim.expected not in ANALYSES[claim.analysis].verdicts:
+            ctx.fail(f"analysis {claim.analysis!r} cannot give the audited verdict {claim.expected!r}; it gives "
+                     f"{', '.join(ANALYSES[claim.analysis].verdicts)}")
     return dataset, paper
 
 
@@ -383,7 +386,7 @@ def _judge_value(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
         verdict = "not_recomputable"
         proposals.append(diagnosis.cannot_fail(printed, found.neighbours))
     else:
-        verdict = "consistent" if (rec.summary_level or claim.assumption) else "reproduced"
+        verdict = "consistent" if (spec.summary or claim.assumption) else "reproduced"
         if found.rule == "truncate":
             proposals.append(diagnosis.truncation(printed, found.value))
     if found.rule and found.rule != "half_up":

@@ -40,7 +40,7 @@ def test_subset_defined_on_another_table_joins_by_key(ctx):
 
 def test_remainder_is_summary_level(ctx):
     rec = recompute(ctx, "remainder", {"table": "table1", "minus": ["results-igm-count"]})
-    assert rec.value == 7 and rec.summary_level
+    assert rec.value == 7 and ANALYSES["remainder"].summary
 
 
 def test_cell_at_most_is_an_upper_bound(ctx):
@@ -87,13 +87,13 @@ def test_count_level_analyses(counts_ctx):
     assert rec.value == 11 and "'enrolled' (14) minus 'withdrawn' (3)" in rec.method
     bound = recompute(counts_ctx, "at_most_cell", {"table": "counts", "row": "completers", "column": "events",
                                                   "why": "subset"})
-    assert bound.value == 11 and bound.summary_level and bound.check(parse("11")).ok and not bound.check(parse("12")).ok
+    assert bound.value == 11 and ANALYSES["at_most_cell"].summary and bound.check(parse("11")).ok and not bound.check(parse("12")).ok
 
 
 def test_grim_mean_judges_the_printed_value_it_is_given(counts_ctx):
     rec = recompute(counts_ctx, "grim_mean", {"table": "counts", "row": "completers", "column": "events",
                                               "granularity": "1"})
-    assert rec.value is None and rec.summary_level and "n = 11" in rec.method
+    assert rec.value is None and ANALYSES["grim_mean"].summary and "n = 11" in rec.method
     assert rec.check(parse("9")).ok and rec.check(parse("9")).value == 9
     assert not rec.check(parse("9.50")).ok and rec.check(parse("9.55")).value == Fraction(105, 11)
 
@@ -185,7 +185,7 @@ def test_published_ratio_centre_subset_sums_and_parts(jcr_ctx):
 def test_every_patient_value_against_a_printed_design_number(kagawa_ctx):
     ctx = kagawa_ctx("methods-tacrolimus-start")
     same = recompute(ctx, "every", {"table": "table3", "column": "tacrolimus_start_mg_d", "each": "=="})
-    assert same.check(parse("3")).ok and not same.check(parse("2")).ok and not same.summary_level
+    assert same.check(parse("3")).ok and not same.check(parse("2")).ok and not ANALYSES["every"].summary
     cap = recompute(ctx, "every", {"table": "table3", "column": "mizoribine_mg_d", "each": "<="})
     assert cap.check(parse("300")).ok and not cap.check(parse("299")).ok and cap.check(parse("299")).value == 300
     below = recompute(ctx, "every", {"table": "table3", "column": "mizoribine_mg_d", "each": "<"})

@@ -129,6 +129,10 @@ CASES = [
      "finding id 'Trough target' is malformed"),
     ("contradiction with itself", JC, replace('claims = ["maintain-observation-years"]', 'claims = ["maintain-follow-up"]'),
      "a contradiction compares the claim with other claims, not with itself"),
+    ("audited verdict the analysis cannot give", "amjnephrol2012/claims.toml",
+     replace('why = "remissions among the 11 analysed cannot exceed 11" }\nexpected = "consistent"',
+             'why = "remissions among the 11 analysed cannot exceed 11" }\nexpected = "reproduced"'),
+     "analysis 'at_most_cell' cannot give the audited verdict 'reproduced'; it gives consistent, discrepant, not_recomputable"),
     ("count row unknown", "rokutanda2014/claims.toml", replace('"induction", "maintenance"', '"induction", "maintenance-phase"'), "no row with row = 'maintenance-phase'"),
 ]
 
