@@ -309,13 +309,12 @@ def _cell(ctx: Context, table: str, key, column: str) -> Fraction:
     if len(t.primary_key) != 1:
         ctx.fail(f"table {table!r} needs a one-field primary key to find row {key!r}")
     name = t.primary_key[0]
-    row = t.frame[t.frame[name] == key]
-    if len(row) != 1:
+    if key not in t.position:
         ctx.fail(f"table {table!r} has no row with {name} = {key!r}")
     ctx.column_name(table, column)
     if column not in t.exact:
         ctx.fail(f"column {table}.{column} is not numeric")
-    value = t.exact[column][row.index[0]]
+    value = t.exact[column][t.position[key]]
     ctx.cells_read.append((table, key, column))
     if value is None:
         ctx.fail(f"cell {table}.{column} of row {key!r} is missing")

@@ -14,6 +14,7 @@ re-recorded deliberately with ``python -m reanalysis rehash <paper>``.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import math
@@ -54,6 +55,13 @@ class Table:
     missing_values: tuple = ()
     exact: dict = None
     claim_cells: dict = None
+
+    @functools.cached_property
+    def position(self) -> dict:
+        """Row key -> row position, for a one-field primary key (built once per table)."""
+        if len(self.primary_key) != 1:
+            return {}
+        return {key: i for i, key in enumerate(self.frame[self.primary_key[0]])}
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ Rules
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
@@ -69,12 +70,19 @@ class Interval:
         """
         if isinstance(x, Root):
             return self._contains_root(x.square)
-        d = x if isinstance(x, (Decimal, Fraction)) else as_decimal(x)
-        if self.low is not None and (d < self.low or (d == self.low and not self.low_closed)):
+        if isinstance(x, Fraction):
+            low, high = self._fractions  # Fraction against Fraction: exact and much faster than against Decimal
+        else:
+            low, high, x = self.low, self.high, x if isinstance(x, Decimal) else as_decimal(x)
+        if low is not None and (x < low or (x == low and not self.low_closed)):
             return False
-        if self.high is not None and (d > self.high or (d == self.high and not self.high_closed)):
+        if high is not None and (x > high or (x == high and not self.high_closed)):
             return False
         return True
+
+    @functools.cached_property
+    def _fractions(self) -> tuple:
+        return tuple(None if end is None else Fraction(end) for end in (self.low, self.high))
 
     def _contains_root(self, square: Fraction) -> bool:
         if self.high is not None:
@@ -136,6 +144,7 @@ class Printed:
         """Decimal places printed (0 for integers, words and ages)."""
         return max(0, -self.unit.as_tuple().exponent)
 
+    @functools.lru_cache(maxsize=4096)  # a verdict and its strength ask for the same few intervals many times
     def interval(self, rule: str = "half_up") -> Interval:
         """The interval of true values this text stands for under ``rule``."""
         if self.kind == "bound":
