@@ -5,6 +5,7 @@ It is the only module that knows all three. It computes and judges; it writes no
 
 from __future__ import annotations
 
+import functools
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -50,13 +51,26 @@ class Verdict:
 
 @dataclass(frozen=True)
 class ComparisonResult:
-    """A paired comparison with the paper's test and the two sensitivity tests beside it."""
+    """A paired comparison with the paper's test and the two sensitivity tests beside it.
+
+    The tests are computed when first read (by the results, the figures and the report), so that
+    ``check``, which judges claims only, does not pay for the exact enumerations.
+    """
 
     data: PairedData
-    t: stats.PairedT
-    wilcoxon: stats.TestResult
-    permutation: stats.TestResult
     alpha: float
+
+    @functools.cached_property
+    def t(self) -> stats.PairedT:
+        return stats.paired_t(self.data.before, self.data.after)
+
+    @functools.cached_property
+    def wilcoxon(self) -> stats.TestResult:
+        return stats.wilcoxon_signed_rank(self.data.before, self.data.after)
+
+    @functools.cached_property
+    def permutation(self) -> stats.TestResult:
+        return stats.paired_permutation(self.data.before, self.data.after)
 
     @property
     def conclusion(self) -> str:
@@ -274,14 +288,7 @@ def evaluate_all(datasets_root: Path) -> tuple:
 
 
 def _compare(ctx: Context, comparison_id: str, alpha: float) -> ComparisonResult:
-    data = ctx.paired(comparison_id)
-    return ComparisonResult(
-        data,
-        stats.paired_t(data.before, data.after),
-        stats.wilcoxon_signed_rank(data.before, data.after),
-        stats.paired_permutation(data.before, data.after),
-        alpha,
-    )
+    return ComparisonResult(ctx.paired(comparison_id), alpha)
 
 
 def _proportions(ctx: Context, spec) -> list:
