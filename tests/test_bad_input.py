@@ -133,6 +133,13 @@ CASES = [
      replace('why = "remissions among the 11 analysed cannot exceed 11" }\nexpected = "consistent"',
              'why = "remissions among the 11 analysed cannot exceed 11" }\nexpected = "reproduced"'),
      "analysis 'at_most_cell' cannot give the audited verdict 'reproduced'; it gives consistent, discrepant, not_recomputable"),
+    ("cell provenance not a list", JD, meta(lambda d: d["resources"][0].update({"x-transcribed-from-claims": "alms-mmf-n"})),
+     "'x-transcribed-from-claims' must be a list of {claim, column, rows}"),
+    ("cell provenance entry malformed", JD, meta(lambda d: d["resources"][0]["x-transcribed-from-claims"][0].pop("rows")),
+     "x-transcribed-from-claims[0]: expected {claim, column, rows} with a claim id"),
+    ("subset total judging a third claim", JC, replace('k_claim = "meta1-trials", total_claim = "meta1-patients" }\nexpected = "consistent"',
+                                                       'k_claim = "meta2-trials", total_claim = "meta1-patients" }\nexpected = "consistent"'),
+     "claim 'meta1-trials': subset_total judges either its 'k_claim' or its 'total_claim'"),
     ("count row unknown", "rokutanda2014/claims.toml", replace('"induction", "maintenance"', '"induction", "maintenance-phase"'), "no row with row = 'maintenance-phase'"),
 ]
 
