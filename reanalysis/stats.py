@@ -16,6 +16,8 @@ from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, test_proportions_2indep
 
+from reanalysis.exact import Root
+
 # Paired differences of printed decimals carry binary noise (2.73 - 2.13 != 0.60 exactly);
 # rounding them far below any printed precision lets equal printed differences tie.
 _NOISE_DECIMALS = 10
@@ -343,7 +345,7 @@ def grimmer(mean, sd, n: int):
         for q in range(math.floor(low), math.ceil(high) + 1):
             if (q - total) % 2 == 0 and q >= base:
                 var = (q - base) / (n - 1)
-                if _inside_sq(var, s_iv):
+                if s_iv.contains(Root(var)):  # the SD compared through its square
                     return total, q
     return None
 
@@ -428,16 +430,6 @@ def mark_correlations(before_mean, before_sd, after_mean, after_sd, n: int, p_at
     if found.size == 0:
         return None
     return round(float(found.min()), 3), round(float(found.max()), 3)
-
-
-def _inside_sq(var: Fraction, iv) -> bool:
-    """Whether sqrt(var) lies in the (non-negative) interval ``iv``, compared exactly on squares."""
-    low, high = Fraction(iv.low), Fraction(iv.high)
-    if low >= 0 and (var < low * low or (var == low * low and not iv.low_closed)):
-        return False
-    if var > high * high or (var == high * high and not iv.high_closed):
-        return False
-    return True
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reanalysis import rounding
+from reanalysis.exact import Root
+from reanalysis.rounding import Interval, parse
 
 
 @pytest.mark.parametrize("text, rule, expected", [
@@ -169,3 +171,19 @@ def test_fractions_and_decimals_are_compared_exactly():
     assert not below_a_third.contains(Decimal("0.33333333333333331"))
     half_up = rounding.parse("0.35").interval()
     assert half_up.contains(Fraction(345, 1000)) and not half_up.contains(Fraction(355, 1000))
+
+
+def test_a_root_is_compared_through_its_square_at_open_and_closed_ends():
+    iv = parse("0.5").interval("half_up")  # [0.45, 0.55)
+    assert iv.contains(Root(Fraction(81, 400))) and not iv.contains(Root(Fraction(121, 400)))
+    assert not iv.contains(Root(Fraction(80, 400))) and iv.contains(Root(Fraction(120, 400)))
+    even = parse("0.5").interval("half_even")  # (0.45, 0.55): 5 is odd
+    assert not even.contains(Root(Fraction(81, 400)))
+
+
+def test_a_root_at_a_zero_or_closed_end():
+    assert not Interval(Decimal(0), Decimal("0.05"), False, False).contains(Root(Fraction(0)))
+    assert Interval(Decimal(0), Decimal("0.05"), True, False).contains(Root(Fraction(0)))
+    closed = parse("0.4").interval("half_even")  # [0.35, 0.45]: 4 is even
+    assert closed.contains(Root(Fraction(81, 400))) and closed.contains(Root(Fraction(49, 400)))
+    assert not parse("-0.4").interval().contains(Root(Fraction(0)))  # no square root is negative

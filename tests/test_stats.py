@@ -299,15 +299,6 @@ def test_grimmer_edges():
         stats.grimmer(parse("1.0"), parse("0.0"), 1)
 
 
-def test_inside_sq_respects_open_and_closed_ends():
-    from reanalysis.stats import _inside_sq
-    iv = parse("0.5").interval("half_up")  # [0.45, 0.55)
-    assert _inside_sq(Fraction(81, 400), iv) and not _inside_sq(Fraction(121, 400), iv)
-    assert not _inside_sq(Fraction(80, 400), iv) and _inside_sq(Fraction(120, 400), iv)
-    even = parse("0.5").interval("half_even")  # (0.45, 0.55): 5 is odd
-    assert not _inside_sq(Fraction(81, 400), even)
-
-
 def test_sd_limits_small_range_and_nonzero_floor():
     low, high = stats.sd_limits(parse("11.1"), 8, parse("10.9"), parse("11.3"))
     assert low == pytest.approx((11.25 - 10.95) / math.sqrt(14))
@@ -414,15 +405,6 @@ def test_newcombe_interval_is_named():
 ])
 def test_grimmer_at_the_ends_of_the_sum_of_squares(mean, sd, n, expected):
     assert stats.grimmer(parse(mean), parse(sd), n) == expected
-
-
-def test_inside_sq_at_a_zero_or_closed_end():
-    from reanalysis.rounding import Interval
-    from reanalysis.stats import _inside_sq
-    assert not _inside_sq(Fraction(0), Interval(Decimal(0), Decimal("0.05"), False, False))
-    assert _inside_sq(Fraction(0), Interval(Decimal(0), Decimal("0.05"), True, False))
-    closed = parse("0.4").interval("half_even")  # [0.35, 0.45]: 4 is even
-    assert _inside_sq(Fraction(81, 400), closed) and _inside_sq(Fraction(49, 400), closed)
 
 
 @pytest.mark.parametrize("cells, n, p_range, steps, expected", [
