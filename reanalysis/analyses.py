@@ -368,12 +368,12 @@ def grim_mean(ctx: Context, params: dict) -> Recomputed:
     def check(printed) -> Outcome:
         mean = stats.grim(printed, n, step)
         if mean is not None:
-            return Outcome(True, mean, f"; attainable mean {mean.numerator}/{mean.denominator}")
+            return Outcome(True, mean, f"; attainable mean {_ratio(mean)}")
         grid = Fraction(step) / n
         nearest = round(Fraction(printed.value) / grid) * grid
         rule = printed.match(nearest)
         return Outcome(False, nearest, f"; no attainable mean rounds half up to {printed.text}; nearest "
-                       f"{nearest.numerator}/{nearest.denominator}"
+                       f"{_ratio(nearest)}"
                        + (f" (which gives {printed.text} only under {rounding.RULE_NAMES[rule]})" if rule else ""))
     return Recomputed(None, method, n, check=check)
 
@@ -650,6 +650,11 @@ def contradiction(ctx: Context, params: dict) -> Recomputed:
     shown = ", ".join(f"{c} ({p.text}{factor})" for c, p in others)
     return Recomputed(None, f"printed value {_RELATIONS[relation]} the printed {shown}, within their rounding: "
                       f"{params['why']}", len(others), check=check)
+
+
+def _ratio(x: Fraction) -> str:
+    """A fraction as a message prints it: 16/5, or 3 when whole."""
+    return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
 
 
 def fmt_count(x) -> str:

@@ -36,7 +36,8 @@ def verify(folder: Path) -> None:
     recorded = json.loads((folder / "datapackage.json").read_text(encoding="utf-8")).get(KEY)
     fix = f"if the change is deliberate and its verdicts re-audited, re-record it with `python -m reanalysis rehash {folder.name}`"
     if not isinstance(recorded, dict):
-        raise DataError(f"{folder / 'datapackage.json'}: no audit lock ('{KEY}') recorded; {fix}")
+        raise DataError(f"{folder / 'datapackage.json'}: no audit lock ('{KEY}') recorded; once the paper's verdicts "
+                        f"are audited, record it with `python -m reanalysis rehash {folder.name}`")
     actual = fingerprints(folder)
     for what, path in (("claims", folder / "claims.toml"), ("metadata", folder / "datapackage.json")):
         if recorded.get(what) != actual[what]:

@@ -45,7 +45,7 @@ def synthetic_paper(folder: Path, seed: int) -> None:
             {"name": "events", "type": "integer", "constraints": {"required": True, "minimum": 0}}]}}]}
     (folder / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
     value = dict(rows)
-    claims = [f'[paper]\nid = "{folder.name}"\n']
+    claims = [f'[paper]\nid = "{folder.name}"\nsource = "{folder.name}.txt"\n']
     for i in range(CLAIMS_PER_PAPER):
         a, b = rows[i % 20][0], rows[(i + 7) % 20][0]
         if i % 2:

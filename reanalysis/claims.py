@@ -167,6 +167,9 @@ def load_claims(path: Path) -> PaperClaims:
     paper = doc.get("paper")
     if not isinstance(paper, dict) or not isinstance(paper.get("id"), str):
         raise ClaimError(f"{path}: needs a [paper] table with an 'id'")
+    if not isinstance(paper.get("source"), str) or not paper["source"].strip() or "/" in paper["source"]:
+        raise ClaimError(f"{path}: [paper] needs a 'source', the file name of the paper's text in ../shared/seeds "
+                         "(e.g. source = \"000_fd8e2488305cd4cf.txt\"); its quotes are checked against it")
     alpha = paper.get("alpha", 0.05)
     if not isinstance(alpha, float) or not 0 < alpha < 1:
         raise ClaimError(f"{path}: [paper] alpha must be a number between 0 and 1, got {alpha!r}")
@@ -230,7 +233,7 @@ def load_claims(path: Path) -> PaperClaims:
             other = getattr(c, key)
             if other is not None and (other not in seen or other == c.id):
                 raise ClaimError(f"{locate(path, claim=c.id)}: {key} names unknown claim {other!r}")
-    return PaperClaims(paper["id"], path, paper.get("source", ""), alpha, tuple(notes), subsets, comparisons,
+    return PaperClaims(paper["id"], path, paper["source"], alpha, tuple(notes), subsets, comparisons,
                        tuple(proportions), tuple(figures), tuple(pooled), tuple(claims))
 
 
@@ -249,6 +252,10 @@ def _claim(path: Path, entry: dict, seen: set) -> Claim:
                          f"{', '.join(VERDICTS)}")
     if entry["expected"] in ("discrepant", "not_recomputable") and not entry.get("note", "").strip():
         raise ClaimError(f"{locate(path, claim=cid)}: a {entry['expected']} claim needs a 'note' with its diagnosis")
+    for key in ("reported", "reads_as"):
+        if key in entry and not isinstance(entry[key], str):
+            raise ClaimError(f"{locate(path, claim=cid)}, key {key!r}: must be a string exactly as printed, e.g. "
+                             f"{key} = \"{entry[key]}\", got {entry[key]!r}")
     try:
         printed = rounding.parse(entry.get("reads_as") or entry["reported"])
     except ValueError as e:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m reanalysis {reproduce,check,report,list}``.
+"""Command line: ``python -m reanalysis {reproduce,check,report,list,rehash}``.
 
 Exit status: 0 when every verdict equals its audited verdict, 1 when any differs (each one is
 printed), 2 on bad input (one line naming file, row, column or claim, the value and what was
@@ -15,7 +15,8 @@ from reanalysis import audit
 from reanalysis.datasets import rehash
 from reanalysis.engine import evaluate_all
 from reanalysis.errors import ReanalysisError
-from reanalysis.results import (CARD, claims_csv, comparisons_csv, mismatches, proportions_csv, pvalue_methods_csv, scorecard,
+from reanalysis.diagnosis import fmt
+from reanalysis.results import (CARD, claims_csv, fmt_strength, comparisons_csv, mismatches, proportions_csv, pvalue_methods_csv, scorecard,
                                 write_files)
 
 
@@ -86,8 +87,10 @@ def _summary(papers) -> int:
     for v in changed:
         flag = "" if v.decision_error == v.expected_decision_error else (
             f", decision error {str(v.decision_error).lower()}, audited {str(v.expected_decision_error).lower()}")
+        found = "nothing recomputed" if v.recomputed is None else f"recomputed {fmt(v.recomputed)}"
+        strength = "" if v.strength is None else f", strength {fmt_strength(v.strength)}"
         print(f"CHANGED {v.paper}/{v.claim_id}: verdict {v.verdict}, audited {v.expected}{flag} "
-              f"(printed {v.reported!r}, method: {v.method})")
+              f"(printed {v.reported!r}, {found}{strength}; method: {v.method})")
     total = sum(len(p.verdicts) for p in papers)
     if changed:
         print(f"check: {len(changed)} of {total} verdicts differ from their audited verdicts")

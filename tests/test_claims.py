@@ -50,7 +50,7 @@ def test_same_as_must_name_a_claim(tmp_path):
 
 def _write(tmp_path, body):
     path = tmp_path / "claims.toml"
-    path.write_text('[paper]\nid = "x"\n' + body, encoding="utf-8")
+    path.write_text('[paper]\nid = "x"\nsource = "x.txt"\n' + body, encoding="utf-8")
     return path
 
 
