@@ -30,9 +30,10 @@ def figure_name(paper: str, comparison_id: str) -> str:
 def markdown(papers) -> str:
     """The Markdown report (figures linked, relative to ``results/``)."""
     out = ["# Reanalysis report", "", "Verdicts: `reproduced` (recomputed from the data, inside the printed "
-           "value's rounding interval), `consistent` (only summary-level checks possible, and they pass), "
-           "`discrepant` (with a diagnosis; decision errors flip significance), `not_recomputable` "
-           "(the source lacks the data).", ""]
+           "value's rounding interval), `consistent` (only summary-level checks possible, they could have failed, "
+           "and they pass), `discrepant` (with a diagnosis; decision errors flip significance), `not_recomputable` "
+           "(the source lacks the data, or the only check there is cannot fail). A finding is one error of the "
+           "paper, however many printed numbers show it.", ""]
     out += overview_markdown(papers)
     for p in papers:
         meta = p.dataset.meta
@@ -152,9 +153,10 @@ def html_page(papers, svgs: dict) -> str:
     e = html.escape
     body = ["<h1>Reanalysis report</h1>",
             "<p>Verdicts: <b>reproduced</b> (recomputed from the data, inside the printed value's rounding "
-            "interval), <b>consistent</b> (only summary-level checks possible, and they pass), <b>discrepant</b> "
-            "(with a diagnosis; decision errors flip significance), <b>not_recomputable</b> (the source lacks the "
-            "data).</p>",
+            "interval), <b>consistent</b> (only summary-level checks possible, they could have failed, and they "
+            "pass), <b>discrepant</b> (with a diagnosis; decision errors flip significance), <b>not_recomputable</b> "
+            "(the source lacks the data, or the only check there is cannot fail). A finding is one error of the "
+            "paper, however many printed numbers show it.</p>",
             '<section id="overview"><h2>Overview</h2><table id="overview-table"><tr><th>paper</th><th>claims</th>'
             + "".join(f"<th>{c}</th>" for c in _HEAD) + "</tr>"]
     for p in papers:
