@@ -481,3 +481,35 @@ def test_printed_numbers_that_contradict_each_other_are_discrepant_without_recom
     assert weeks.strength == 1 and weeks.proposals[0].kind == "contradiction"
     assert "cannot all be true: 48 against maintain-observation-years" in weeks.diagnosis
     assert weeks.recomputed == pytest.approx(3 * 365.25 / 7)  # the other claim, in this claim's unit
+
+
+def _end(reported, verdict, rules, diagnosis=""):
+    from reanalysis.engine import Verdict
+    return Verdict("p", f"c{reported}", "L", "q", reported, float(reported), verdict, "m", False, diagnosis, verdict,
+                   "", rules[0] if rules else "", 1, (), rules=rules)
+
+
+@pytest.mark.parametrize("low, high, clash", [
+    (("13", "reproduced", ("half_up", "half_even")), ("20", "reproduced", ("truncate",)), True),
+    (("13", "consistent", ("half_up",)), ("20", "reproduced", ("truncate",)), True),
+    (("13", "reproduced", ("half_up",)), ("20", "consistent", ("truncate",)), True),
+    (("13", "reproduced", ("half_up", "truncate")), ("20", "reproduced", ("truncate",)), False),
+    (("13", "discrepant", ()), ("20", "reproduced", ("truncate",)), False),
+    (("13", "reproduced", ("half_up",)), ("20", "not_recomputable", ()), False),
+])
+def test_one_rounding_rule_for_both_ends_of_a_range(low, high, clash):
+    from reanalysis.engine import _one_rule
+
+    a, b = _end(*low), _end(*high, diagnosis="Printed as completed years.")
+    out = _one_rule(a, b)
+    if not clash:
+        assert out == (a, b)
+        return
+    text = ("No single rounding rule prints the range 13\u201320: 13 needs "
+            + " or ".join({"half_up": "rounding half away from zero", "half_even": "rounding half to even",
+                           "truncate": "truncation (digits dropped, not rounded)"}[r] for r in low[2])
+            + ", 20 needs truncation (digits dropped, not rounded).")
+    assert [v.verdict for v in out] == ["discrepant", "discrepant"]
+    assert [p.kind for p in out[0].proposals] == [p.kind for p in out[1].proposals] == ["range_rules"]
+    assert out[0].diagnosis == text and out[1].diagnosis == text + " Printed as completed years."
+    assert (out[0].claim_id, out[1].claim_id) == ("c13", "c20")
