@@ -513,3 +513,18 @@ def test_one_rounding_rule_for_both_ends_of_a_range(low, high, clash):
     assert [p.kind for p in out[0].proposals] == [p.kind for p in out[1].proposals] == ["range_rules"]
     assert out[0].diagnosis == text and out[1].diagnosis == text + " Printed as completed years."
     assert (out[0].claim_id, out[1].claim_id) == ("c13", "c20")
+
+
+def test_a_float_match_at_an_interval_end_is_named_in_the_method(monkeypatch):
+    """A library p-value within 1e-9 relative of an end of the printed interval: reproduced, at the boundary."""
+    from reanalysis import engine
+    from reanalysis.analyses import Recomputed
+
+    dataset, paper = engine.load_paper(DATASETS / "ohtomo2005")
+    claim = next(c for c in paper.claims if c.id == "results-relapse-p")  # printed 0.016: [0.0155, 0.0165)
+    monkeypatch.setattr(engine, "recompute", lambda ctx, name, params: Recomputed(0.0155 * (1 + 1e-12), "t-test", 9))
+    v = engine._judge(claim, engine.Context(dataset, paper, claim.id), paper)
+    assert v.verdict == "reproduced" and v.rule == "half_up"
+    assert v.method == "t-test; at the boundary: within 1e-9 relative of an end of the printed interval"
+    monkeypatch.setattr(engine, "recompute", lambda ctx, name, params: Recomputed(0.0158, "t-test", 9))
+    assert engine._judge(claim, engine.Context(dataset, paper, claim.id), paper).method == "t-test"

@@ -187,3 +187,59 @@ def test_a_root_at_a_zero_or_closed_end():
     closed = parse("0.4").interval("half_even")  # [0.35, 0.45]: 4 is even
     assert closed.contains(Root(Fraction(81, 400))) and closed.contains(Root(Fraction(49, 400)))
     assert not parse("-0.4").interval().contains(Root(Fraction(0)))  # no square root is negative
+
+
+@pytest.mark.parametrize("text, interval", [
+    ("[0.01, 0.05)", "[0.01, 0.05)"), ("(0.01, 0.05]", "(0.01, 0.05]"), ("[0, 1]", "[0, 1]"), ("(0.001, 0.01)", "(0.001, 0.01)"),
+])
+def test_a_range_reading_is_a_bound_with_both_ends(text, interval):
+    p = parse(text)
+    assert p.kind == "bound" and str(p.interval("bound")) == interval and p.comparator == text[0] + text[-1]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[0.05, 0.01)", "a range needs its lower end first"), ("[0.05, 0.05)", "a range needs its lower end first"),
+    ("[0.01,0.05)", "expected a number"), ("{0.01, 0.05}", "expected a number"),
+])
+def test_malformed_range_readings(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse(text)
+
+
+@pytest.mark.parametrize("text, opposite", [
+    ("<0.05", ["≥0.05"]), ("≤0.05", [">0.05"]), (">0.05", ["≤0.05"]), ("≥0.05", ["<0.05"]),
+    ("[0.01, 0.05)", ["<0.01", "≥0.05"]), ("(0.01, 0.05]", ["≤0.01", ">0.05"]),
+])
+def test_the_complement_of_a_bound_says_the_opposite(text, opposite):
+    got = parse(text).complement()
+    assert [p.text for p in got] == opposite
+    for p in got:  # a true value lies in exactly one of the statement and its opposites
+        for x in (Decimal("0.005"), Decimal("0.01"), Decimal("0.03"), Decimal("0.05"), Decimal("0.5")):
+            inside = [q.interval("bound").contains(x) for q in (parse(text), *got)]
+            assert inside.count(True) == 1, (text, x)
+
+
+def test_a_number_has_no_complement():
+    with pytest.raises(ValueError, match="is not a bound"):
+        parse("0.05").complement()
+
+
+@pytest.mark.parametrize("text, steps, shifted, value", [
+    ("0.016", 1, "0.017", "0.017"), ("0.016", -16, "0.000", "0.000"), ("−0.1", 1, "0.0", "0.0"),
+    ("-0.1", -1, "-0.2", "-0.2"), ("<0.05", 2, "<0.07", "0.07"), ("17 years, 9 months", 3, "18 years, 0 months", "216"),
+    ("Seven", -2, "5", "5"), ("2.50", 10, "2.60", "2.60"),
+])
+def test_shifted_moves_by_units_of_the_last_printed_digit(text, steps, shifted, value):
+    p = parse(text).shifted(steps)
+    assert p.text == shifted and p.value == Decimal(value) and p.unit == parse(text).unit
+    assert p.kind == parse(text).kind and p.comparator == parse(text).comparator
+
+
+def test_near_end_is_relative_and_only_for_floats():
+    iv = parse("0.016").interval()
+    assert iv.near_end(0.0155 * (1 + 5e-10)) and iv.near_end(0.0165 * (1 - 5e-10))
+    assert not iv.near_end(0.0155 * (1 + 2e-9)) and not iv.near_end(0.016)
+    assert not iv.near_end(Fraction(31, 2000)) and not iv.near_end(Decimal("0.0155"))
+    zero = parse("<0").interval("bound")
+    assert zero.near_end(1e-310) and not zero.near_end(1e-290)  # an end at 0 is near only on a denormal scale
+    assert not Interval(None, None, False, False).near_end(0.5)
