@@ -528,3 +528,14 @@ def test_a_float_match_at_an_interval_end_is_named_in_the_method(monkeypatch):
     assert v.method == "t-test; at the boundary: within 1e-9 relative of an end of the printed interval"
     monkeypatch.setattr(engine, "recompute", lambda ctx, name, params: Recomputed(0.0158, "t-test", 9))
     assert engine._judge(claim, engine.Context(dataset, paper, claim.id), paper).method == "t-test"
+
+
+def test_another_rows_value_is_named_by_its_own_key_within_a_subset(project):
+    """Over the 7 completers (patients 5 and 7 left out), 46 is still patient 6's value: the diagnosis must
+    pair each value with its own row key, not with the key of the same position among all 9 patients."""
+    params = '{ table = "table1", column = "csa_duration_months" }\nexpected = "discrepant"'
+    folder = _edit(project, 'reported = "46"\nanalysis = "min"\nparams = ' + params,
+                   'reported = "46"\nanalysis = "min"\nparams = '
+                   + params.replace('"csa_duration_months" }', '"csa_duration_months", subset = "completers" }'))
+    v = next(v for v in evaluate_paper(folder).verdicts if v.claim_id == "results-csa-duration-min")
+    assert v.n == 7 and "The printed value is row 6's value (46, rank 2 from the bottom), not the minimum 41" in v.diagnosis

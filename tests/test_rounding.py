@@ -243,3 +243,9 @@ def test_near_end_is_relative_and_only_for_floats():
     zero = parse("<0").interval("bound")
     assert zero.near_end(1e-310) and not zero.near_end(1e-290)  # an end at 0 is near only on a denormal scale
     assert not Interval(None, None, False, False).near_end(0.5)
+
+
+def test_a_root_meets_an_upper_end_at_zero_only_when_it_is_closed():
+    assert Interval(None, Decimal(0), False, True).contains(Root(Fraction(0)))
+    assert not Interval(None, Decimal(0), False, False).contains(Root(Fraction(0)))
+    assert not Interval(None, Decimal(0), False, True).contains(Root(Fraction(1, 100)))
