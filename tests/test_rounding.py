@@ -212,7 +212,7 @@ def test_malformed_range_readings(text, message):
 ])
 def test_the_complement_of_a_bound_says_the_opposite(text, opposite):
     got = parse(text).complement()
-    assert [p.text for p in got] == opposite
+    assert [p.text for p in got] == opposite and all(p.unit == parse(text).unit for p in got)
     for p in got:  # a true value lies in exactly one of the statement and its opposites
         for x in (Decimal("0.005"), Decimal("0.01"), Decimal("0.03"), Decimal("0.05"), Decimal("0.5")):
             inside = [q.interval("bound").contains(x) for q in (parse(text), *got)]
