@@ -493,22 +493,22 @@ def _end(reported, verdict, rules, diagnosis=""):
     (("13", "reproduced", ("half_up", "half_even")), ("20", "reproduced", ("truncate",)), True),
     (("13", "consistent", ("half_up",)), ("20", "reproduced", ("truncate",)), True),
     (("13", "reproduced", ("half_up",)), ("20", "consistent", ("truncate",)), True),
+    (("13", "reproduced", ("truncate",)), ("20", "reproduced", ("half_up", "half_even")), True),
     (("13", "reproduced", ("half_up", "truncate")), ("20", "reproduced", ("truncate",)), False),
     (("13", "discrepant", ()), ("20", "reproduced", ("truncate",)), False),
     (("13", "reproduced", ("half_up",)), ("20", "not_recomputable", ()), False),
 ])
 def test_one_rounding_rule_for_both_ends_of_a_range(low, high, clash):
     from reanalysis.engine import _one_rule
+    from reanalysis.rounding import RULE_NAMES
 
     a, b = _end(*low), _end(*high, diagnosis="Printed as completed years.")
     out = _one_rule(a, b)
     if not clash:
         assert out == (a, b)
         return
-    text = ("No single rounding rule prints the range 13\u201320: 13 needs "
-            + " or ".join({"half_up": "rounding half away from zero", "half_even": "rounding half to even",
-                           "truncate": "truncation (digits dropped, not rounded)"}[r] for r in low[2])
-            + ", 20 needs truncation (digits dropped, not rounded).")
+    text = (f"No single rounding rule prints the range 13\u201320: 13 needs {' or '.join(RULE_NAMES[r] for r in low[2])}, "
+            f"20 needs {' or '.join(RULE_NAMES[r] for r in high[2])}.")
     assert [v.verdict for v in out] == ["discrepant", "discrepant"]
     assert [p.kind for p in out[0].proposals] == [p.kind for p in out[1].proposals] == ["range_rules"]
     assert out[0].diagnosis == text and out[1].diagnosis == text + " Printed as completed years."
