@@ -240,8 +240,10 @@ def test_near_end_is_relative_and_only_for_floats():
     assert iv.near_end(0.0155 * (1 + 5e-10)) and iv.near_end(0.0165 * (1 - 5e-10))
     assert not iv.near_end(0.0155 * (1 + 2e-9)) and not iv.near_end(0.016)
     assert not iv.near_end(Fraction(31, 2000)) and not iv.near_end(Decimal("0.0155"))
+    assert iv.near_end(0.0155000000155) and iv.near_end(0.0164999999835)  # exactly 1e-9 relative: near
     zero = parse("<0").interval("bound")
     assert zero.near_end(1e-310) and not zero.near_end(1e-290)  # an end at 0 is near only on a denormal scale
+    assert zero.near_end(1e-309) and zero.near_end(5e-310) and not zero.near_end(1.5e-309)  # within 1e-9 of 1e-300
     assert not Interval(None, None, False, False).near_end(0.5)
 
 
