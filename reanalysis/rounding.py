@@ -197,7 +197,7 @@ class Printed:
         if self.kind == "age":
             text = f"{int(value) // 12} years, {int(value) % 12} months"
         else:
-            text = _plain(value.quantize(self.unit)) if value else _plain(abs(value).quantize(self.unit))
+            text = _plain(value.quantize(self.unit))  # a sum with steps != 0 is never a negative zero
             if self.kind == "bound":
                 text = self.comparator + text
         return Printed(text, self.kind, value, self.unit, self.comparator)
