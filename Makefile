@@ -36,7 +36,7 @@ bench: $(STAMP) ## Time check and reproduce beside the import floor, and a synth
 mutation: $(STAMP) ## Full data-mutation sweep: perturb every transcribed cell, report what the claims detect
 	$(PY) -m reanalysis.mutation datasets
 
-mutation-code: $(STAMP) ## Mutate rounding, statistics and verdict code with mutmut (about 45 minutes on 2 cores); list survivors
+mutation-code: $(STAMP) ## Mutate rounding, statistics and verdict code with mutmut (about an hour on 2 cores); list survivors
 	$(PY) -m pip install --quiet --disable-pip-version-check mutmut==3.8.1
 	rm -rf mutants
 	$(VENV)/bin/mutmut run --max-children 2 > /dev/null || true
