@@ -389,6 +389,8 @@ def _judge_value(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
                                                 f"against {', '.join(claim.params['claims'])}; {claim.params['why']}"))
         elif spec.kind in ("value", "p_value"):
             proposals.extend(_propose(claim, ctx, rec.value))
+        else:  # a consistency check: only the declared alternatives can say what the printed value is
+            proposals.extend(p for p in _alternatives(claim, ctx) if p is not None)
     elif found.strength == 0:
         verdict = "not_recomputable"
         proposals.append(diagnosis.cannot_fail(printed, found.neighbours))
@@ -418,18 +420,24 @@ def _propose(claim: Claim, ctx: Context, value: float) -> list:
         exact = ctx.exact_values(claim.params["table"], claim.params["column"], claim.params.get("subset"))
         cells = [(_key(k), v) for k, v in zip(rows[key[0]], exact)]
         found.append(diagnosis.other_row_value(printed, _EXTREMES[claim.analysis], value, cells))
+    return [p for p in found + _alternatives(claim, ctx) if p is not None]
+
+
+def _alternatives(claim: Claim, ctx: Context) -> list:
+    """The claim's declared alternative computations that reproduce its printed value."""
+    found = []
     for alt in claim.alternatives:
         rec = recompute(ctx, alt.analysis, alt.params)
         if rec is None:
             continue
         value, method = rec.value, rec.method
         if rec.check is not None:  # an alternative that is itself a check: what it finds for this printed value
-            outcome = rec.check(printed)
+            outcome = rec.check(claim.printed)
             if not outcome.ok:
                 continue
             value, method = outcome.value, method + outcome.detail
-        found.append(diagnosis.alternative(printed, alt.label, value, method))
-    return [p for p in found if p is not None]
+        found.append(diagnosis.alternative(claim.printed, alt.label, value, method))
+    return found
 
 
 def _significant(printed, alpha: float) -> bool:

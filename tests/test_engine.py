@@ -539,3 +539,26 @@ def test_another_rows_value_is_named_by_its_own_key_within_a_subset(project):
                    + params.replace('"csa_duration_months" }', '"csa_duration_months", subset = "completers" }'))
     v = next(v for v in evaluate_paper(folder).verdicts if v.claim_id == "results-csa-duration-min")
     assert v.n == 7 and "The printed value is row 6's value (46, rank 2 from the bottom), not the minimum 41" in v.diagnosis
+
+
+def _edit_jcr(project, old, new):
+    path = project / "datasets" / "jcr2011" / "claims.toml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return {v.claim_id: v for v in evaluate_paper(project / "datasets" / "jcr2011").verdicts}
+
+
+def test_every_alternative_is_tried_after_one_that_does_not_fit(project):
+    alt = '  { label = "a denominator of 32 (2/32 = 6.25%)", analysis = "percent_attainable", params = { n = 32 } },\n'
+    verdicts = _edit_jcr(project, alt, '  { label = "the 31 patients", analysis = "percent_attainable", params = { n = 31 } },\n'
+                         + alt)
+    v = verdicts["chan05-doubling-mmf-percent"]
+    assert v.verdict == "discrepant" and "Reproduced by a different computation, a denominator of 32" in v.diagnosis
+    assert "the 31 patients" not in v.diagnosis
+
+
+def test_a_p_value_from_another_test_is_named_as_the_alternative(project):
+    """Printed as Fisher's test gives it (0.0495 prints as 0.050), judged by Pearson's chi-square (0.033)."""
+    v = _edit_jcr(project, 'quote = "(P = 0.062)"\nreported = "0.062"', 'quote = "(P = 0.062)"\nreported = "0.050"')["chan05-esrd-p"]
+    assert v.verdict == "discrepant" and "Reproduced by a different computation, Fisher's exact test: 0.0495" in v.diagnosis
