@@ -19,8 +19,22 @@ from reanalysis.errors import ClaimError, locate
 
 VERDICTS = ("reproduced", "consistent", "discrepant", "not_recomputable")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_CLAIM_KEYS = {"id", "location", "quote", "reported", "analysis", "expected", "note", "reads_as",
-               "assumption", "alternatives", "params", "same_as", "decision_error", "finding", "range_with"}
+# The keys each part of a claims file may hold; any other key is an error (a typo is never ignored).
+KEYS = {
+    "file": {"paper", "subset", "comparison", "proportion", "figure", "pooled", "claim"},
+    "paper": {"id", "source", "alpha", "report_notes", "disease", "regimen"},
+    "subset": {"id", "description", "table", "column", "equals"},
+    "comparison": {"id", "label", "table", "before", "after", "unit", "subset"},
+    "proportion": {"id", "label", "table", "row", "itt_row", "withdrawn_row", "where", "disease", "regimen"},
+    "remission_bars": {"id", "kind", "title", "bar"},
+    "summary_panels": {"id", "kind", "title", "table", "variables"},
+    "bar": {"series", "month", "proportion", "claim", "n_rows_of"},
+    "pooled": {"id", "label", "table", "trials"},
+    "trial": {"label", "treatment", "comparator"},
+    "claim": {"id", "location", "quote", "reported", "analysis", "expected", "note", "reads_as", "assumption",
+              "alternatives", "params", "same_as", "decision_error", "finding", "range_with"},
+    "alternative": {"label", "analysis", "params"},
+}
 
 
 @dataclass(frozen=True)
@@ -164,9 +178,14 @@ def load_claims(path: Path) -> PaperClaims:
         raise ClaimError(f"{path}: not UTF-8 (byte {e.start})") from None
     except tomllib.TOMLDecodeError as e:
         raise ClaimError(f"{path}: invalid TOML ({e})") from None
+    _known(path, doc, "file", "the file")
     paper = doc.get("paper")
     if not isinstance(paper, dict) or not isinstance(paper.get("id"), str):
         raise ClaimError(f"{path}: needs a [paper] table with an 'id'")
+    _known(path, paper, "paper", "[paper]")
+    for kind in ("subset", "comparison", "proportion", "figure", "pooled", "claim"):
+        if not isinstance(doc.get(kind, []), list):
+            raise ClaimError(f"{path}: '{kind}' must be an array of tables, written [[{kind}]]")
     if not isinstance(paper.get("source"), str) or not paper["source"].strip() or "/" in paper["source"]:
         raise ClaimError(f"{path}: [paper] needs a 'source', the file name of the paper's text in ../shared/seeds "
                          "(e.g. source = \"000_fd8e2488305cd4cf.txt\"); its quotes are checked against it")
@@ -179,11 +198,13 @@ def load_claims(path: Path) -> PaperClaims:
     subsets = {}
     for s in doc.get("subset", []):
         sid = _id(path, s, "subset")
+        _known(path, s, "subset", f"[[subset]] {sid!r}")
         _require(path, s, ("description", "table", "column", "equals"), sid)
         subsets[_unique(path, subsets, sid, "subset")] = Subset(sid, s["description"], s["table"], s["column"], s["equals"])
     comparisons = {}
     for c in doc.get("comparison", []):
         cid = _id(path, c, "comparison")
+        _known(path, c, "comparison", f"[[comparison]] {cid!r}")
         _require(path, c, ("label", "table", "before", "after", "unit"), cid)
         if c.get("subset") is not None and c["subset"] not in subsets:
             raise ClaimError(f"{locate(path, claim=cid)}: unknown subset {c['subset']!r}")
@@ -192,6 +213,7 @@ def load_claims(path: Path) -> PaperClaims:
     proportions, seen = [], set()
     for p in doc.get("proportion", []):
         pid = _id(path, p, "proportion")
+        _known(path, p, "proportion", f"[[proportion]] {pid!r}")
         _require(path, p, ("label", "table"), pid)
         if ("row" in p) == ("where" in p):
             raise ClaimError(f"{locate(path, claim=pid)}: a proportion needs either 'row' or 'where'")
@@ -207,19 +229,26 @@ def load_claims(path: Path) -> PaperClaims:
         if f["kind"] not in ("remission_bars", "summary_panels"):
             raise ClaimError(f"{locate(path, claim=fid)}: unknown figure kind {f['kind']!r}; known: remission_bars, "
                              "summary_panels")
+        _known(path, f, f["kind"], f"[[figure]] {fid!r}")
         _require(path, f, ("bar",) if f["kind"] == "remission_bars" else ("table", "variables"), fid)
+        for bar in f.get("bar", []):
+            if not isinstance(bar, dict):
+                raise ClaimError(f"{locate(path, claim=fid)}: each bar must be a table")
+            _known(path, bar, "bar", f"a bar of [[figure]] {fid!r}")
         _unique(path, dict.fromkeys(seen), fid, "figure")
         seen.add(fid)
         figures.append(FigureSpec(fid, f["kind"], f["title"], {k: v for k, v in f.items() if k not in ("id", "kind", "title")}))
     pooled, seen = [], set()
     for spec in doc.get("pooled", []):
         sid = _id(path, spec, "pooled")
+        _known(path, spec, "pooled", f"[[pooled]] {sid!r}")
         _require(path, spec, ("label", "table", "trials"), sid)
         if not isinstance(spec["trials"], list) or len(spec["trials"]) < 2:
             raise ClaimError(f"{locate(path, claim=sid)}: pooling needs a list of at least two trials")
         for t in spec["trials"]:
             if not isinstance(t, dict) or {"label", "treatment", "comparator"} - set(t):
                 raise ClaimError(f"{locate(path, claim=sid)}: each trial needs label, treatment and comparator rows")
+            _known(path, t, "trial", f"a trial of [[pooled]] {sid!r}")
         _unique(path, dict.fromkeys(seen), sid, "pooled")
         seen.add(sid)
         pooled.append(FigureSpec(sid, "pooled", spec["label"], {k: v for k, v in spec.items() if k not in ("id", "label")}))
@@ -242,10 +271,7 @@ def _claim(path: Path, entry: dict, seen: set) -> Claim:
     if cid in seen:
         raise ClaimError(f"{locate(path, claim=cid)}: claim id used twice")
     seen.add(cid)
-    unknown = set(entry) - _CLAIM_KEYS
-    if unknown:
-        raise ClaimError(f"{locate(path, claim=cid)}: unknown key {sorted(unknown)[0]!r}; allowed: "
-                         f"{', '.join(sorted(_CLAIM_KEYS))}")
+    _known(path, entry, "claim", f"claim {cid!r}")
     _require(path, entry, ("location", "quote", "reported", "analysis", "expected"), cid)
     if entry["expected"] not in VERDICTS:
         raise ClaimError(f"{locate(path, claim=cid)}: expected verdict {entry['expected']!r} is not one of "
@@ -265,6 +291,7 @@ def _claim(path: Path, entry: dict, seen: set) -> Claim:
     for alt in entry.get("alternatives", []):
         if not isinstance(alt, dict) or not isinstance(alt.get("label"), str) or not isinstance(alt.get("analysis"), str):
             raise ClaimError(f"{locate(path, claim=cid)}: each alternative needs a 'label' and an 'analysis'")
+        _known(path, alt, "alternative", f"an alternative of claim {cid!r}")
         alternatives.append(Alternative(alt["label"], alt["analysis"], dict(alt.get("params", {}))))
     if not isinstance(entry.get("decision_error", False), bool):
         raise ClaimError(f"{locate(path, claim=cid)}: 'decision_error' must be true or false")
@@ -291,6 +318,13 @@ def _id(path: Path, entry, kind: str) -> str:
         raise ClaimError(f"{path}: {kind} id {cid!r} is malformed; use lower-case words joined by '-', "
                          "e.g. 'results-relapse-p'")
     return cid
+
+
+def _known(path: Path, entry: dict, part: str, where: str) -> None:
+    """Refuse any key that ``part`` of a claims file does not hold (a typo such as ``alpah``)."""
+    unknown = sorted(set(entry) - KEYS[part])
+    if unknown:
+        raise ClaimError(f"{path}: {where} has unknown key {unknown[0]!r}; allowed: {', '.join(sorted(KEYS[part]))}")
 
 
 def _require(path: Path, entry: dict, keys: tuple, cid: str) -> None:

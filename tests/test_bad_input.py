@@ -3,6 +3,7 @@ datasets. Every case must give exit status 2, one line on stderr naming where th
 no traceback, and nothing written to results/ or figures/ (for reproduce as for check)."""
 
 import json
+import re
 
 import pytest
 
@@ -82,9 +83,27 @@ CASES = [
                                                    'table = "table3"\nbefore = "height_pre"\nafter = "height_post"\n'
                                                    'unit = "cm"\n\n[[comparison]]'),
      "claim 'height': table 'table3' has no column 'height_pre'"),
-    ("figure without bars", "kagawa/claims.toml", replace("bar = [", "bars = ["), "claim 'fig1-remission': missing 'bar'"),
-    ("panels without variables", "kagawa/claims.toml", replace('variables = ["proteinuria", ', 'variable = ["proteinuria", '),
+    ("figure with a mistyped key", "kagawa/claims.toml", replace("bar = [", "bars = ["),
+     "[[figure]] 'fig1-remission' has unknown key 'bars'; allowed: bar, id, kind, title"),
+    ("figure without bars", "kagawa/claims.toml", lambda text: re.sub(r"\nbar = \[.*?\n\]\n", "\n", text, count=1, flags=re.S),
+     "claim 'fig1-remission': missing 'bar'"),
+    ("panels without variables", "kagawa/claims.toml", lambda text: re.sub(r"\nvariables = \[[^]]*\]", "", text, count=1),
      "claim 'fig2-biochemistry': missing 'variables'"),
+    ("mistyped [paper] key", CL, replace("alpha = 0.05", "alpah = 0.01"),
+     "[paper] has unknown key 'alpah'; allowed: alpha, disease, id, regimen, report_notes, source"),
+    ("mistyped [[comparison]] key", CL, replace('id = "relapses"\n', 'id = "relapses"\nsubest = "completers"\n'),
+     "[[comparison]] 'relapses' has unknown key 'subest'"),
+    ("mistyped [[subset]] key", CL, replace("equals = false", "equal = false"), "[[subset]] 'completers' has unknown key 'equal'"),
+    ("mistyped alternative key", JC, replace('analysis = "percent_attainable", params = { n = 138 } }',
+                                             'analysis = "percent_attainable", param = { n = 138 } }'),
+     "an alternative of claim 'survey-rheumatologists-percent' has unknown key 'param'"),
+    ("mistyped bar key", "kagawa/claims.toml", replace('{ series = "Complete remission", month = 2 }',
+                                                       '{ series = "Complete remission", moth = 2 }'),
+     "a bar of [[figure]] 'fig1-remission' has unknown key 'moth'"),
+    ("mistyped pooled trial key", JC, replace('{ label = "Ong 2005, 6 months", treatment', '{ label = "Ong 2005, 6 months", weeks = 24, treatment'),
+     "a trial of [[pooled]] 'complete-remission' has unknown key 'weeks'"),
+    ("unknown section", CL, replace("[[subset]]", "[[subsets]]"), "the file has unknown key 'subsets'"),
+    ("section written as one table", CL, replace("[[subset]]", "[subset]"), "'subset' must be an array of tables, written [[subset]]"),
     ("panel variable without rows", "kagawa/claims.toml", replace('variables = ["proteinuria", ', 'variables = ["protein", '),
      "claim 'fig2-biochemistry': figure 'fig2-biochemistry': table 'table2' has no rows for 'protein'"),
     ("bar from an unknown proportion", "kagawa/claims.toml", replace('proportion = "cr-month6" }', 'proportion = "cr-month7" }'),
