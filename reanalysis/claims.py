@@ -187,8 +187,9 @@ def load_claims(path: Path) -> PaperClaims:
         if not isinstance(doc.get(kind, []), list):
             raise ClaimError(f"{path}: '{kind}' must be an array of tables, written [[{kind}]]")
     if not isinstance(paper.get("source"), str) or not paper["source"].strip() or "/" in paper["source"]:
-        raise ClaimError(f"{path}: [paper] needs a 'source', the file name of the paper's text in ../shared/seeds "
-                         "(e.g. source = \"000_fd8e2488305cd4cf.txt\"); its quotes are checked against it")
+        raise ClaimError(f"{path}: [paper] needs a 'source', the file name of the paper's text in the sources search "
+                         "path (--sources, $REANALYSIS_SOURCES, else ../shared/seeds), e.g. source = "
+                         "\"000_fd8e2488305cd4cf.txt\"; its quotes are checked against it")
     alpha = paper.get("alpha", 0.05)
     if not isinstance(alpha, float) or not 0 < alpha < 1:
         raise ClaimError(f"{path}: [paper] alpha must be a number between 0 and 1, got {alpha!r}")

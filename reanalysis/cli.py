@@ -8,13 +8,14 @@ expected; never a traceback).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from reanalysis import audit
+from reanalysis import audit, sources
 from reanalysis.datasets import rehash
 from reanalysis.engine import evaluate_all
-from reanalysis.errors import ReanalysisError
+from reanalysis.errors import ClaimError, ReanalysisError
 from reanalysis.diagnosis import fmt
 from reanalysis.results import (CARD, claims_csv, fmt_strength, comparisons_csv, mismatches, proportions_csv, pvalue_methods_csv, scorecard,
                                 write_files)
@@ -24,6 +25,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="reanalysis", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path("."),
                         help="project folder holding datasets/; results/ and figures/ are written there (default: .)")
+    parser.add_argument("--sources", metavar="DIRS",
+                        help=f"folders holding the papers' source texts, separated by {os.pathsep!r} (default: "
+                        f"${sources.ENVIRONMENT}, else ROOT/../shared/seeds); every quote is checked against its source")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("reproduce", help="validate, recompute every claim, write results/, figures/ and the report")
     sub.add_parser("check", help="recompute and compare every verdict with its audited verdict; write nothing")
@@ -41,6 +45,12 @@ def main(argv=None) -> int:
             return _list(papers)
         for p in papers:
             audit.verify(p.dataset.folder)
+        folders = sources.search_path(args.root, args.sources)
+        unchecked = [p.paper for p in papers if not _check_quotes(p.claims, folders)]
+        for paper in unchecked:  # only once nothing is wrong: bad input stays one line
+            source = next(p.claims.source for p in papers if p.paper == paper)
+            print(f"reanalysis: note: quotes of {paper} not checked: {source} is not in "
+                  f"{os.pathsep.join(str(f) for f in folders)} (see --sources)", file=sys.stderr)
         if args.command in ("reproduce", "report"):
             write_files(_outputs(papers, args.root, full=args.command == "reproduce"))
         return _summary(papers)
@@ -97,6 +107,19 @@ def _summary(papers) -> int:
         return 1
     print(f"check: all {total} verdicts equal their audited verdicts")
     return 0
+
+
+def _check_quotes(paper, folders) -> bool:
+    """Every quote against the paper's source text; False when the text is not on the search path."""
+    path = sources.find(paper.source, folders)
+    if path is None:
+        return False
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ClaimError(f"{path}: source text of {paper.paper} cannot be read as UTF-8 ({e})") from None
+    sources.check_quotes(paper, text)
+    return True
 
 
 def _rehash(folder: Path) -> int:

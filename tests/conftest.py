@@ -3,11 +3,12 @@ from pathlib import Path
 
 import pytest
 
+from reanalysis import sources
 from reanalysis.engine import evaluate_paper
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT / "datasets"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SOURCES = sources.search_path(ROOT)
 
 
 @pytest.fixture(scope="session")
@@ -24,8 +25,9 @@ def project(tmp_path):
 
 
 def seed_text(name: str) -> str:
-    """A source document, or skip when ../shared/seeds is not beside the repository."""
-    path = SEEDS / name
-    if not path.exists():
-        pytest.skip(f"source document {path} not available")
+    """A source document from the search path ($REANALYSIS_SOURCES, else ../shared/seeds), or skip when
+    it is not there."""
+    path = sources.find(name, SOURCES)
+    if path is None:
+        pytest.skip(f"source document {name} not in {', '.join(map(str, SOURCES))}")
     return path.read_text(encoding="utf-8")

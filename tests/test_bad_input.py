@@ -160,7 +160,7 @@ CASES = [
                                                        'k_claim = "meta2-trials", total_claim = "meta1-patients" }\nexpected = "consistent"'),
      "claim 'meta1-trials': subset_total judges either its 'k_claim' or its 'total_claim'"),
     ("paper without a source", CL, replace('source = "000_fd8e2488305cd4cf.txt"\n', ""),
-     "[paper] needs a 'source', the file name of the paper's text in ../shared/seeds"),
+     "[paper] needs a 'source', the file name of the paper's text in the sources search path"),
     ("printed value not a string", CL, replace('reported = "0.016"', "reported = 0.016"),
      "key 'reported': must be a string exactly as printed, e.g. reported = \"0.016\", got 0.016"),
     ("count row unknown", "rokutanda2014/claims.toml", replace('"induction", "maintenance"', '"induction", "maintenance-phase"'), "no row with row = 'maintenance-phase'"),

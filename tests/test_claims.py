@@ -3,16 +3,12 @@ import tomllib
 
 import pytest
 
+from reanalysis import sources
 from reanalysis.claims import VERDICTS, load_claims
 from reanalysis.errors import ClaimError
 from tests.conftest import DATASETS, seed_text
 
 CLAIMS = DATASETS / "ohtomo2005" / "claims.toml"
-
-
-def _normalise(text: str) -> str:
-    """Whitespace removed; the extraction's '€' is '±' and its '\ufffd' a minus sign in this document."""
-    return re.sub(r"\s+", "", text.replace("\u20ac", "\u00b1").replace("\ufffd", "\u2212"))
 
 
 def test_ohtomo_claims_load():
@@ -33,13 +29,13 @@ def _ids(item):
 @pytest.mark.parametrize("item", ALL, ids=_ids)
 def test_quote_occurs_in_source(item):
     paper, claim = item
-    assert _normalise(claim.quote) in _normalise(seed_text(paper.source))
+    assert sources.normalise(claim.quote) in sources.normalise(seed_text(paper.source))
 
 
 @pytest.mark.parametrize("item", ALL, ids=_ids)
 def test_printed_value_occurs_in_its_quote(item):
     _, claim = item
-    assert _normalise(claim.reported) in _normalise(claim.quote)
+    assert sources.normalise(claim.reported) in sources.normalise(claim.quote)
 
 
 def test_same_as_must_name_a_claim(tmp_path):

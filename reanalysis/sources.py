@@ -1,0 +1,54 @@
+"""Find a paper's source text and check that every claim's quote occurs in it.
+
+The source texts are not shipped: ``[paper] source`` names a file, looked up in a search path of
+folders. The path is, first found, the ``--sources`` option, the environment variable
+``REANALYSIS_SOURCES`` (both folders separated by ``os.pathsep``, as ``PATH``) or
+``../shared/seeds`` beside the project folder. A user keeps their own paper's text anywhere outside
+the repository and points the search path at it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from reanalysis.errors import ClaimError, locate
+
+ENVIRONMENT = "REANALYSIS_SOURCES"
+DEFAULT = Path("..") / "shared" / "seeds"
+
+
+def search_path(root: Path, option: str | None = None, environ=os.environ) -> tuple:
+    """The folders searched for source texts, in order: ``option``, then ``$REANALYSIS_SOURCES``,
+    then ``root/../shared/seeds``; empty entries are skipped."""
+    for text in (option, environ.get(ENVIRONMENT)):
+        if text:
+            return tuple(Path(p) for p in text.split(os.pathsep) if p)
+    return (Path(root) / DEFAULT,)
+
+
+def find(name: str, folders) -> Path | None:
+    """The first ``folder / name`` that is a file, or None."""
+    return next((Path(f) / name for f in folders if (Path(f) / name).is_file()), None)
+
+
+def normalise(text: str) -> str:
+    """Text compared without whitespace. The seeds' extraction prints '±' as '€' and a minus sign as
+    U+FFFD (see ``../shared/seeds/README.md``): both are read as what they stand for."""
+    return re.sub(r"\s+", "", text.replace("\u20ac", "\u00b1").replace("\ufffd", "\u2212"))
+
+
+def check_quotes(paper, text: str) -> None:
+    """Every quote of ``paper`` (a :class:`~reanalysis.claims.PaperClaims`) must occur in ``text``.
+
+    Raises
+    ------
+    ClaimError
+        Naming the first claim whose quote is not in the source.
+    """
+    body = normalise(text)
+    for claim in paper.claims:
+        if normalise(claim.quote) not in body:
+            raise ClaimError(f"{locate(paper.path, claim=claim.id)}: quote {claim.quote!r} does not occur in the "
+                             f"source {paper.source}")
