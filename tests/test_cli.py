@@ -89,7 +89,33 @@ def test_committed_outputs_are_what_the_code_produces(project):
 
 def test_list_names_every_claim(project):
     res = run("list", root=project)
-    assert res.returncode == 0 and "ohtomo2005: 108 claims, 7 paired comparisons" in res.stdout
+    assert res.returncode == 0
+    for folder in (project / "datasets").iterdir():
+        paper = load_claims(folder / "claims.toml")
+        assert f"{paper.paper}: {len(paper.claims)} claims, {len(paper.comparisons)} paired comparisons" in res.stdout
+        assert all(f"  {c.id} " in res.stdout for c in paper.claims)
+
+
+def test_a_paper_folder_copied_under_a_new_id_needs_no_python(project):
+    """Adding a paper is adding data: a copy of every paper under a new id, rehashed, is checked like the
+    original, with the same verdicts."""
+    before = run("check", root=project)
+    datasets = project / "datasets"
+    originals = sorted(p.name for p in datasets.iterdir())
+    for folder in sorted(datasets.iterdir()):
+        copy = datasets / f"{folder.name}-copy"
+        shutil.copytree(folder, copy)
+        claims = copy / "claims.toml"
+        claims.write_text(claims.read_text(encoding="utf-8").replace(f'id = "{folder.name}"', f'id = "{copy.name}"', 1),
+                          encoding="utf-8")
+        assert run("rehash", copy.name, root=project).returncode == 0
+    after = run("check", root=project)
+    assert after.returncode == 0, after.stdout[-2000:] + after.stderr
+    rows = [line for line in before.stdout.splitlines() if line.split()[0] in originals]
+    assert len(rows) == len(originals)
+    for row in rows:
+        paper, counts = row.split(maxsplit=1)
+        assert f"{paper}-copy" in after.stdout and counts in after.stdout.split(f"{paper}-copy", 1)[1].splitlines()[0]
 
 
 def test_console_script_is_installed():
