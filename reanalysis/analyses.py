@@ -146,6 +146,9 @@ class Context:
     def printed(self, claim_id: str):
         for claim in self.paper.claims:
             if claim.id == claim_id:
+                if claim.printed is None:
+                    self.fail(f"refers to claim {claim_id!r}, whose printed {claim.reported!r} holds several numbers "
+                              "and names no part")
                 return claim.printed
         self.fail(f"refers to unknown claim {claim_id!r}")
 

@@ -22,7 +22,7 @@ _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # The keys each part of a claims file may hold; any other key is an error (a typo is never ignored).
 KEYS = {
     "file": {"paper", "subset", "comparison", "proportion", "figure", "pooled", "claim"},
-    "paper": {"id", "source", "alpha", "report_notes", "disease", "regimen"},
+    "paper": {"id", "source", "alpha", "report_notes", "disease", "regimen", "decimal_comma"},
     "subset": {"id", "description", "table", "column", "equals"},
     "comparison": {"id", "label", "table", "before", "after", "unit", "subset"},
     "proportion": {"id", "label", "table", "row", "itt_row", "withdrawn_row", "where", "disease", "regimen"},
@@ -32,7 +32,7 @@ KEYS = {
     "pooled": {"id", "label", "table", "trials"},
     "trial": {"label", "treatment", "comparator"},
     "claim": {"id", "location", "quote", "reported", "analysis", "expected", "note", "reads_as", "assumption",
-              "alternatives", "params", "same_as", "decision_error", "finding", "range_with"},
+              "alternatives", "params", "same_as", "decision_error", "finding", "range_with", "part"},
     "alternative": {"label", "analysis", "params"},
 }
 
@@ -123,6 +123,12 @@ class Claim:
     range_with : str or None
         The id of the claim that prints the other end of the same range ("13–20"): the two ends
         must be printed under one rounding rule.
+    part : int or None
+        Which number of a printed text holding several (``"1.58 ± 1.17"``, ``"0.80 (0.64 to
+        0.99)"``) the claim judges, counted from 1 left to right.
+    printed : Printed or None
+        The value judged; None only for a ``not_recomputable`` claim on a text of several numbers
+        that names no part.
     """
 
     id: str
@@ -140,7 +146,8 @@ class Claim:
     decision_error: bool = False
     finding: str | None = None
     range_with: str | None = None
-    printed: rounding.Printed = field(default=None, compare=False, repr=False)
+    part: int | None = None
+    printed: rounding.Printed | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -151,6 +158,7 @@ class PaperClaims:
     path: Path
     source: str
     alpha: float
+    decimal_comma: bool
     report_notes: tuple
     subsets: dict
     comparisons: dict
@@ -193,6 +201,9 @@ def load_claims(path: Path) -> PaperClaims:
     alpha = paper.get("alpha", 0.05)
     if not isinstance(alpha, float) or not 0 < alpha < 1:
         raise ClaimError(f"{path}: [paper] alpha must be a number between 0 and 1, got {alpha!r}")
+    decimal_comma = paper.get("decimal_comma", False)
+    if not isinstance(decimal_comma, bool):
+        raise ClaimError(f"{path}: [paper] decimal_comma must be true or false, got {decimal_comma!r}")
     notes = paper.get("report_notes", [])
     if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
         raise ClaimError(f"{path}: [paper] report_notes must be a list of strings")
@@ -255,7 +266,7 @@ def load_claims(path: Path) -> PaperClaims:
         pooled.append(FigureSpec(sid, "pooled", spec["label"], {k: v for k, v in spec.items() if k not in ("id", "label")}))
     claims, seen = [], set()
     for entry in doc.get("claim", []):
-        claims.append(_claim(path, entry, seen))
+        claims.append(_claim(path, entry, seen, decimal_comma))
     if not claims:
         raise ClaimError(f"{path}: no [[claim]] entries")
     for c in claims:
@@ -263,11 +274,14 @@ def load_claims(path: Path) -> PaperClaims:
             other = getattr(c, key)
             if other is not None and (other not in seen or other == c.id):
                 raise ClaimError(f"{locate(path, claim=c.id)}: {key} names unknown claim {other!r}")
-    return PaperClaims(paper["id"], path, paper["source"], alpha, tuple(notes), subsets, comparisons,
+            if other is not None and None in (c.printed, next(d for d in claims if d.id == other).printed):
+                raise ClaimError(f"{locate(path, claim=c.id)}: {key} compares single printed values; say which "
+                                 "number of a text of several each claim is, with part")
+    return PaperClaims(paper["id"], path, paper["source"], alpha, decimal_comma, tuple(notes), subsets, comparisons,
                        tuple(proportions), tuple(figures), tuple(pooled), tuple(claims))
 
 
-def _claim(path: Path, entry: dict, seen: set) -> Claim:
+def _claim(path: Path, entry: dict, seen: set, decimal_comma: bool) -> Claim:
     cid = _id(path, entry, "claim")
     if cid in seen:
         raise ClaimError(f"{locate(path, claim=cid)}: claim id used twice")
@@ -283,11 +297,7 @@ def _claim(path: Path, entry: dict, seen: set) -> Claim:
         if key in entry and not isinstance(entry[key], str):
             raise ClaimError(f"{locate(path, claim=cid)}, key {key!r}: must be a string exactly as printed, e.g. "
                              f"{key} = \"{entry[key]}\", got {entry[key]!r}")
-    try:
-        printed = rounding.parse(entry.get("reads_as") or entry["reported"])
-    except ValueError as e:
-        key = "reads_as" if entry.get("reads_as") else "reported"
-        raise ClaimError(f"{locate(path, claim=cid)}, key {key!r}: {e}") from None
+    printed = _printed(path, cid, entry, decimal_comma)
     alternatives = []
     for alt in entry.get("alternatives", []):
         if not isinstance(alt, dict) or not isinstance(alt.get("label"), str) or not isinstance(alt.get("analysis"), str):
@@ -308,7 +318,34 @@ def _claim(path: Path, entry: dict, seen: set) -> Claim:
     return Claim(cid, entry["location"], entry["quote"], entry["reported"], entry["analysis"], dict(params),
                  entry["expected"], entry.get("note", ""), entry.get("reads_as"), entry.get("assumption"),
                  tuple(alternatives), entry.get("same_as"), entry.get("decision_error", False), finding,
-                 entry.get("range_with"), printed)
+                 entry.get("range_with"), entry.get("part"), printed)
+
+
+def _printed(path: Path, cid: str, entry: dict, decimal_comma: bool) -> rounding.Printed | None:
+    """The one printed value a claim judges: its ``reads_as`` reading, or the ``part`` of the printed text
+    (counted from 1, left to right) when the text holds several numbers (``"1.58 ± 1.17"``)."""
+    part = entry.get("part")
+    if part is not None and (not isinstance(part, int) or isinstance(part, bool) or part < 1):
+        raise ClaimError(f"{locate(path, claim=cid)}, key 'part': must be a whole number from 1, got {part!r}")
+    key = "reads_as" if entry.get("reads_as") else "reported"
+    try:
+        if key == "reads_as":
+            return rounding.parse(entry["reads_as"], decimal_comma)
+        found = rounding.parts(entry["reported"], decimal_comma)
+    except ValueError as e:
+        raise ClaimError(f"{locate(path, claim=cid)}, key {key!r}: {e}") from None
+    if part is None and len(found) == 1:
+        return found[0]
+    if part is None:
+        if entry["analysis"] == "not_recomputable":
+            return None
+        raise ClaimError(f"{locate(path, claim=cid)}: {entry['reported']!r} prints {len(found)} numbers ("
+                         f"{', '.join(p.text for p in found)}); say which one the claim judges with part = 1 to "
+                         f"{len(found)}")
+    if part > len(found):
+        raise ClaimError(f"{locate(path, claim=cid)}, key 'part': {entry['reported']!r} prints {len(found)} "
+                         f"number{'s' if len(found) > 1 else ''}, so part {part} does not exist")
+    return found[part - 1]
 
 
 def _id(path: Path, entry, kind: str) -> str:

@@ -40,7 +40,7 @@ def transposition(printed: rounding.Printed, value: float) -> Proposal | None:
         if a.isdigit() and b.isdigit() and a != b:
             swapped = text[:i] + b + a + text[i + 2:]
             try:
-                candidate = rounding.parse(swapped)
+                candidate = rounding.parse(swapped, printed.decimal_comma)
             except ValueError:
                 continue
             if candidate.match(value) is not None:

@@ -460,11 +460,11 @@ def _verdict(paper: PaperClaims, claim: Claim, value, verdict: str, method: str,
         parts.append(f"Rests on an assumption: {claim.assumption}")
     if claim.note:
         parts.append(claim.note)
-    interval = ""
-    if claim.printed.kind == "bound":
-        interval = str(claim.printed.interval("bound"))
-    elif kind in ("value", "p_value"):
-        interval = str(claim.printed.interval(rule or "half_up"))
+    interval, printed = "", claim.printed  # None: a not_recomputable text of several numbers, no one value
+    if printed is not None and printed.kind == "bound":
+        interval = str(printed.interval("bound"))
+    elif printed is not None and kind in ("value", "p_value"):
+        interval = str(printed.interval(rule or "half_up"))
     return Verdict(
         paper=paper.paper, claim_id=claim.id, location=claim.location, quote=claim.quote,
         reported=claim.reported, recomputed=None if value is None else float(value), verdict=verdict, method=method,

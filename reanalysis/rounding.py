@@ -38,15 +38,15 @@ RULE_NAMES = {
 }
 _QUANTIZE = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "truncate": ROUND_DOWN}
 
-_MINUS = "-\u2212\u2013"
-_NUMBER = re.compile(rf"^(?P<sign>[{_MINUS}]?)(?P<digits>\d+(?:\.\d+)?)$")
-_BOUND = re.compile(rf"^(?P<op><=|>=|<|>|\u2264|\u2265)\s*(?P<number>[{_MINUS}]?\d+(?:\.\d+)?)$")
+_SIGN = "+\u2212\u2013-"  # plus, minus sign, the en dash extractions print for a minus, hyphen-minus (last: literal)
+_DIGITS = {False: r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+", True: r"\d+(?:,\d+)?|,\d+"}
+_OP = r"<=|>=|<|>|\u2264|\u2265"
+_LABEL = re.compile(rf"^(?:[pP](?:[ -]?values?)?|[nN])\s*(?P<op>=|{_OP})\s*(?P<rest>.+)$")
 _AGE = re.compile(r"^(?P<years>\d+) years?, (?P<months>\d+) months?$")
-_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-}
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+         "seventeen eighteen nineteen").split()
+_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
+_SCALES = {"thousand": 1000, "million": 10 ** 6, "billion": 10 ** 9}
 _OPERATORS = {"<=": "\u2264", ">=": "\u2265"}
 _RANGE = re.compile(r"^(?P<open>[\[(])(?P<low>\d+(?:\.\d+)?), (?P<high>\d+(?:\.\d+)?)(?P<close>[\])])$")
 BOUNDARY = Decimal("1e-9")  # relative distance from an interval end at which a float match is "at the boundary"
@@ -130,6 +130,8 @@ class Printed:
         reading such as ``"[0.01, 0.05)"`` (a significance mark ``*``).
     upper : Decimal or None
         The upper end of a range reading (``value`` is its lower end).
+    decimal_comma : bool
+        The text writes its decimals with a comma (``"2,3"``).
     """
 
     text: str
@@ -138,6 +140,7 @@ class Printed:
     unit: Decimal
     comparator: str | None = None
     upper: Decimal | None = None
+    decimal_comma: bool = False
 
     @property
     def places(self) -> int:
@@ -198,9 +201,11 @@ class Printed:
             text = f"{int(value) // 12} years, {int(value) % 12} months"
         else:
             text = _plain(value.quantize(self.unit))  # a sum with steps != 0 is never a negative zero
+            if self.decimal_comma:
+                text = text.replace(".", ",")
             if self.kind == "bound":
                 text = self.comparator + text
-        return Printed(text, self.kind, value, self.unit, self.comparator)
+        return Printed(text, self.kind, value, self.unit, self.comparator, decimal_comma=self.decimal_comma)
 
     def complement(self) -> tuple[Printed, ...]:
         """For a bound, the statements that say the opposite at the same threshold(s): ``"<0.05"`` gives
@@ -224,15 +229,19 @@ class Printed:
         return None
 
 
-def parse(text: str) -> Printed:
-    """Read a printed value.
+def parse(text: str, decimal_comma: bool = False) -> Printed:
+    """Read one printed value.
 
     Parameters
     ----------
     text : str
-        The value exactly as printed, without its label: ``"0.016"``, ``"<0.05"``,
-        ``"−2.46"``, ``"Seven"``, ``"17 years, 9 months"``, or a range reading
-        ``"[0.01, 0.05)"`` (what a mark such as ``*`` states about a p-value).
+        The value exactly as printed: a number (``"0.016"``, ``".9622"``, ``"+0.75"``, ``"−2.46"``,
+        ``"5,933,845"``, ``"45%"``), a labelled value (``"p = 0.04"``, ``"n = 9"``, ``"P<.001"``), a
+        bound (``"<0.05"``), a count word of any size (``"Seven"``, ``"Thirty-four"``), an age
+        (``"17 years, 9 months"``), or a range reading ``"[0.01, 0.05)"`` (what a mark such as
+        ``*`` states about a p-value).
+    decimal_comma : bool
+        The paper writes decimals with a comma (``"2,3"``); a comma then never separates thousands.
 
     Returns
     -------
@@ -242,7 +251,7 @@ def parse(text: str) -> Printed:
     ------
     ValueError
         When the text is none of the forms above (``"0..016"``, ``"p<"``,
-        ``"12 years, 13 months"``).
+        ``"12 years, 13 months"``), or holds several numbers (see :func:`parts`).
 
     Examples
     --------
@@ -250,18 +259,74 @@ def parse(text: str) -> Printed:
     '[0.0155, 0.0165)'
     >>> parse("17 years, 9 months").value
     Decimal('213')
+    >>> parse("Thirty-four").value
+    Decimal('34')
     """
+    _padded(text)
+    found = _single(text, decimal_comma)
+    if found is None:
+        raise ValueError(_unknown(text, decimal_comma))
+    return found
+
+
+def parts(text: str, decimal_comma: bool = False) -> tuple[Printed, ...]:
+    """The numbers a printed text holds, left to right.
+
+    One for any form :func:`parse` reads; two for ``"1.58 ± 1.17"``, ``"12.0 (2.1)"``, ``"2.33 (±0.71)"``,
+    ``"8 (100%)"``,
+    a range or CI (``"22–95"``, ``"1.2 to 3.4"``, ``"(1.2, 3.4)"``), odds (``"24 to 1"``, ``"24:1"``) and a
+    fraction (``"7/9"``); three for an estimate or median with its CI or range (``"0.80 (0.64 to 0.99)"``,
+    ``"43 (22–95)"``). Each number keeps its own text and precision; a claim on a text of several
+    numbers says which one it judges.
+
+    Examples
+    --------
+    >>> [p.text for p in parts("1.58 ± 1.17")]
+    ['1.58', '1.17']
+    >>> [str(p.value) for p in parts("0.80 (0.64 to 0.99)")]
+    ['0.80', '0.64', '0.99']
+    """
+    _padded(text)
+    found = _compound(text, decimal_comma)  # first: "(1.2, 3.4)" printed is a CI, not a range reading
+    if found is not None:
+        return found
+    return (parse(text, decimal_comma),)
+
+
+def _padded(text) -> None:
     if not isinstance(text, str) or text != text.strip() or not text:
         raise ValueError(f"malformed printed value {text!r}: empty or padded with spaces")
-    m = _NUMBER.match(text)
+
+
+def _unknown(text: str, decimal_comma: bool) -> str:
+    hint = ""
+    if not decimal_comma and re.search(r"\d,\d", text):
+        hint = ("; a comma between digits separates thousands (5,933,845): if the paper writes decimal commas "
+                "(2,3), declare decimal_comma = true in [paper]")
+    return (f"malformed printed value {text!r}: expected a number (0.016, .03, +0.75, −2.46, 5,933,845, 45%), a "
+            "labelled value (p = 0.04, n = 9, P<.001), a bound (<0.05), a count word (Seven, Thirty-four), an age "
+            "('17 years, 9 months'), or several numbers (1.58 ± 1.17, 12.0 (2.1), 22–95, (1.2 to 3.4), 24 to 1, "
+            f"7/9){hint}")
+
+
+def _single(text: str, decimal_comma: bool) -> Printed | None:
+    """One printed value, or None when ``text`` is not one."""
+    m = _LABEL.match(text)
+    if m:  # "p = 0.04", "n = 9", "P<.001": the label is read past, the text kept whole
+        inner = _single(m["rest"] if m["op"] == "=" else m["op"] + m["rest"], decimal_comma)
+        if inner is None or inner.kind == "age":
+            return None
+        return Printed(text, inner.kind, inner.value, inner.unit, inner.comparator, inner.upper, inner.decimal_comma)
+    number = _number(text, decimal_comma)
+    if number is not None:
+        return number
+    m = re.match(rf"^(?P<op>{_OP})\s*(?P<number>.+)$", text)
     if m:
-        d = Decimal(m["digits"])
-        unit = Decimal(1).scaleb(d.as_tuple().exponent)
-        return Printed(text, "number", -d if m["sign"] else d, unit)
-    m = _BOUND.match(text)
-    if m:
-        inner = parse(m["number"])
-        return Printed(text, "bound", inner.value, inner.unit, _OPERATORS.get(m["op"], m["op"]))
+        inner = _number(m["number"], decimal_comma)
+        if inner is None:
+            return None
+        return Printed(text, "bound", inner.value, inner.unit, _OPERATORS.get(m["op"], m["op"]),
+                       decimal_comma=inner.decimal_comma)
     m = _RANGE.match(text)
     if m:
         low, high = Decimal(m["low"]), Decimal(m["high"])
@@ -275,12 +340,81 @@ def parse(text: str) -> Printed:
         if months > 11:
             raise ValueError(f"malformed printed value {text!r}: months must be 0 to 11")
         return Printed(text, "age", Decimal(int(m["years"]) * 12 + months), Decimal(1))
-    if text.lower() in _WORDS:
-        return Printed(text, "number", Decimal(_WORDS[text.lower()]), Decimal(1))
-    raise ValueError(
-        f"malformed printed value {text!r}: expected a number (0.016, −2.46), a bound (<0.05), "
-        "a count word (Seven) or an age ('17 years, 9 months')"
-    )
+    count = _count_words(text)
+    if count is not None:
+        return Printed(text, "number", Decimal(count), Decimal(1))
+    return None
+
+
+def _number(text: str, decimal_comma: bool) -> Printed | None:
+    """A plain number, with an optional sign and percent sign, or None."""
+    m = re.match(rf"^(?P<sign>[{_SIGN}]?)(?P<digits>{_DIGITS[decimal_comma]})(?:\s?%)?$", text)
+    if not m:
+        return None
+    digits = m["digits"].replace(",", ".") if decimal_comma else m["digits"].replace(",", "")
+    d = Decimal(digits)
+    unit = Decimal(1).scaleb(d.as_tuple().exponent)
+    return Printed(text, "number", -d if m["sign"] not in ("", "+") else d, unit, decimal_comma=decimal_comma)
+
+
+def _compound(text: str, decimal_comma: bool) -> tuple | None:
+    """Several numbers in one printed text (see :func:`parts`), or None."""
+    m = re.match(r"^(?P<a>[^\u00b1]+?)\s*(?:\u00b1|\+/-|\+-)\s*(?P<b>[^\u00b1]+)$", text)
+    found = [_number(m[k], decimal_comma) for k in "ab"] if m else [None]
+    if None not in found:
+        return tuple(found)
+    m = re.match(r"^(?P<outer>[^()]+?)\s*\((?P<inner>[^()]+)\)$", text)
+    if m:
+        outer = _number(m["outer"], decimal_comma)
+        text = re.sub(r"^(?:\u00b1|\+/-)\s*", "", m["inner"])  # "2.33 (±0.71)": the SD after a plus-minus
+        inner = _number(text, decimal_comma)
+        inner = (inner,) if inner is not None else _pair(text, decimal_comma, in_brackets=True)
+        return None if outer is None or inner is None else (outer,) + inner
+    m = re.match(r"^(?:\((?P<round>[^()]+)\)|\[(?P<square>[^\[\]]+)\])$", text)
+    if m:
+        return _pair(m["round"] or m["square"], decimal_comma, in_brackets=True)
+    return _pair(text, decimal_comma, in_brackets=False)
+
+
+def _pair(text: str, decimal_comma: bool, in_brackets: bool) -> tuple | None:
+    """Two numbers joined by a dash, 'to', ':' or '/' (and, inside brackets, ', '), or None."""
+    separators = r"\s*[\u2013\u2014:/-]\s*|\s+to\s+" + (r"|,\s+|;\s*" if in_brackets else "")
+    for m in re.finditer(separators, text):
+        a, b = _number(text[:m.start()], decimal_comma), _number(text[m.end():], decimal_comma)
+        if a is not None and b is not None:
+            return a, b
+    return None
+
+
+def _count_words(text: str) -> int | None:
+    """The whole number English words spell (``"Thirty-four"``, ``"one hundred and two"``), or None."""
+    words = [w for w in re.split(r"[\s-]+", text.lower()) if w != "and"]
+    known = set(_ONES) | set(_TENS) | {"hundred"} | set(_SCALES)
+    if not words or not set(words) <= known:
+        return None
+    total = current = 0
+    for w in words:
+        if w in _SCALES:
+            total, current = total + current * _SCALES[w], 0
+        elif w == "hundred":
+            current *= 100
+        else:
+            current += _TENS.get(w) or _ONES.index(w)
+    value = total + current
+    return value if _say(value).replace("-", " ").split() == words else None
+
+
+def _say(n: int) -> str:
+    """A whole number in English words, the one spelling :func:`_count_words` accepts for it."""
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        tens = next(w for w, v in _TENS.items() if v == n // 10 * 10)
+        return tens + (f"-{_ONES[n % 10]}" if n % 10 else "")
+    if n < 1000:
+        return f"{_ONES[n // 100]} hundred" + (f" {_say(n % 100)}" if n % 100 else "")
+    word, size = next((w, v) for w, v in sorted(_SCALES.items(), key=lambda kv: -kv[1]) if n >= v)
+    return f"{_say(n // size)} {word}" + (f" {_say(n % size)}" if n % size else "")
 
 
 def as_decimal(x: float) -> Decimal:

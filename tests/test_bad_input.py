@@ -90,7 +90,7 @@ CASES = [
     ("panels without variables", "kagawa/claims.toml", lambda text: re.sub(r"\nvariables = \[[^]]*\]", "", text, count=1),
      "claim 'fig2-biochemistry': missing 'variables'"),
     ("mistyped [paper] key", CL, replace("alpha = 0.05", "alpah = 0.01"),
-     "[paper] has unknown key 'alpah'; allowed: alpha, disease, id, regimen, report_notes, source"),
+     "[paper] has unknown key 'alpah'; allowed: alpha, decimal_comma, disease, id, regimen, report_notes, source"),
     ("mistyped [[comparison]] key", CL, replace('id = "relapses"\n', 'id = "relapses"\nsubest = "completers"\n'),
      "[[comparison]] 'relapses' has unknown key 'subest'"),
     ("mistyped [[subset]] key", CL, replace("equals = false", "equal = false"), "[[subset]] 'completers' has unknown key 'equal'"),

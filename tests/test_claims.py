@@ -74,6 +74,44 @@ def test_malformed_claims_name_the_claim(tmp_path, body, message):
     assert "claims.toml" in str(err.value)
 
 
+def test_part_names_which_number_of_a_text_of_several_the_claim_judges(tmp_path):
+    body = GOOD.replace('reported = "1"', 'reported = "2.33 (\u00b10.71)"\npart = 2')
+    claim = load_claims(_write(tmp_path, body)).claims[0]
+    assert claim.reported == "2.33 (\u00b10.71)" and claim.printed.text == "0.71" and claim.part == 2
+    unjudged = GOOD.replace('reported = "1"', 'reported = "1.2 to 3.4"').replace('"count"', '"not_recomputable"')
+    assert load_claims(_write(tmp_path, unjudged.replace('"reproduced"', '"not_recomputable"\nnote = "' + "x" * 40 + '"'))
+                       ).claims[0].printed is None
+
+
+@pytest.mark.parametrize("body, message", [
+    (GOOD.replace('reported = "1"', 'reported = "1.58 \u00b1 1.17"'),
+     "claim 'a-b': '1.58 \u00b1 1.17' prints 2 numbers (1.58, 1.17); say which one the claim judges with part = 1 to 2"),
+    (GOOD.replace('reported = "1"', 'reported = "43 (22\u201395)"\npart = 4'),
+     "claim 'a-b', key 'part': '43 (22\u201395)' prints 3 numbers, so part 4 does not exist"),
+    (GOOD + "part = 2\n", "key 'part': '1' prints 1 number, so part 2 does not exist"),
+    (GOOD + "part = 0\n", "key 'part': must be a whole number from 1, got 0"),
+    (GOOD + 'part = "sd"\n', "key 'part': must be a whole number from 1, got 'sd'"),
+    (GOOD.replace('reported = "1"', 'reported = "2,3"'), "if the paper writes decimal commas (2,3), declare "
+                                                         "decimal_comma = true in [paper]"),
+])
+def test_texts_of_several_numbers_need_a_valid_part(tmp_path, body, message):
+    with pytest.raises(ClaimError) as err:
+        load_claims(_write(tmp_path, body))
+    assert message in str(err.value)
+
+
+def test_a_paper_declares_decimal_commas(tmp_path):
+    path = tmp_path / "claims.toml"
+    path.write_text('[paper]\nid = "x"\nsource = "x.txt"\ndecimal_comma = true\n'
+                    + GOOD.replace('reported = "1"', 'reported = "2,3 (1,1)"\npart = 1'), encoding="utf-8")
+    paper = load_claims(path)
+    assert paper.decimal_comma and str(paper.claims[0].printed.interval()) == "[2.25, 2.35)"
+    path.write_text(path.read_text(encoding="utf-8").replace("decimal_comma = true", 'decimal_comma = "yes"'),
+                    encoding="utf-8")
+    with pytest.raises(ClaimError, match="decimal_comma must be true or false"):
+        load_claims(path)
+
+
 def test_missing_claims_file(tmp_path):
     with pytest.raises(ClaimError, match="file not found"):
         load_claims(tmp_path / "claims.toml")

@@ -562,3 +562,17 @@ def test_a_p_value_from_another_test_is_named_as_the_alternative(project):
     """Printed as Fisher's test gives it (0.0495 prints as 0.050), judged by Pearson's chi-square (0.033)."""
     v = _edit_jcr(project, 'quote = "(P = 0.062)"\nreported = "0.062"', 'quote = "(P = 0.062)"\nreported = "0.050"')["chan05-esrd-p"]
     assert v.verdict == "discrepant" and "Reproduced by a different computation, Fisher's exact test: 0.0495" in v.diagnosis
+
+
+@pytest.mark.parametrize("reported, part, verdict", [
+    ("2.33 (±0.71)", 1, "reproduced"), ("2.33 ± 0.71", 1, "reproduced"), ("0.71 (2.33)", 1, "discrepant"),
+    ("2.33 (±0.71)", 2, "discrepant"),
+])
+def test_a_claim_on_a_text_of_several_numbers_judges_its_part(project, reported, part, verdict):
+    path = project / "datasets" / "ohtomo2005" / "claims.toml"
+    old = 'quote = "preceding MZR therapy was 2.33 (±0.71)"\nreported = "2.33"\n'
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, old.replace('"2.33"', f'"{reported}"\npart = {part}')), encoding="utf-8")
+    v = next(v for v in evaluate_paper(path.parent).verdicts if v.claim_id == "results-relapse-pre-mean")
+    assert v.verdict == verdict and v.reported == reported

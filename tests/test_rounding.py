@@ -41,8 +41,9 @@ def test_trailing_zeros_set_the_precision():
     assert rounding.parse("117.0").places == 1
 
 
-@pytest.mark.parametrize("text", ["0..016", "p<", "12 years, 13 months", "", " 0.1", "1e-3", "0.1.2", "seventy",
-                                  "17 years 9 months", "<", "--1"])
+@pytest.mark.parametrize("text", ["0..016", "p<", "12 years, 13 months", "", " 0.1", "1e-3", "0.1.2", "seventy-twenty",
+                                  "five twenty", "twenty-one hundred x", "hundred", "17 years 9 months", "<", "--1",
+                                  "1,23", "1,2345", ",5", "2,3", "p = ", "n < 9 years", "1.2.3%", "%", "++1", "1 000"])
 def test_malformed_printed_values_are_rejected(text):
     with pytest.raises(ValueError, match="malformed printed value"):
         rounding.parse(text)
@@ -140,8 +141,120 @@ def test_malformed_messages(text, message):
 def test_malformed_message_lists_the_accepted_forms():
     with pytest.raises(ValueError) as err:
         rounding.parse("0..016")
-    assert str(err.value) == ("malformed printed value '0..016': expected a number (0.016, −2.46), a bound (<0.05), "
-                              "a count word (Seven) or an age ('17 years, 9 months')")
+    assert str(err.value) == (
+        "malformed printed value '0..016': expected a number (0.016, .03, +0.75, −2.46, 5,933,845, 45%), a labelled "
+        "value (p = 0.04, n = 9, P<.001), a bound (<0.05), a count word (Seven, Thirty-four), an age ('17 years, 9 "
+        "months'), or several numbers (1.58 ± 1.17, 12.0 (2.1), 22–95, (1.2 to 3.4), 24 to 1, 7/9)")
+
+
+def test_a_comma_between_digits_not_in_thousands_suggests_declaring_decimal_commas():
+    with pytest.raises(ValueError, match=r"'2,3'.*if the paper writes decimal commas \(2,3\), declare "
+                                         r"decimal_comma = true in \[paper\]"):
+        rounding.parse("2,3")
+
+
+# Each printed form and the interval of true values it stands for (plain rounding, half up).
+FORMS = [
+    (".9622", "[0.96215, 0.96225)"),
+    (".03", "[0.025, 0.035)"),
+    ("+0.75", "[0.745, 0.755)"),
+    ("\u22121.2", "(-1.25, -1.15]"),
+    ("\u20131.2", "(-1.25, -1.15]"),
+    ("-0.05", "(-0.055, -0.045]"),
+    ("5,933,845", "[5933844.5, 5933845.5)"),
+    ("1,000.5", "[1000.45, 1000.55)"),
+    ("45%", "[44.5, 45.5)"),
+    ("97.8 %", "[97.75, 97.85)"),
+    ("p = 0.04", "[0.035, 0.045)"),
+    ("P=0.04", "[0.035, 0.045)"),
+    ("p-value = .30", "[0.295, 0.305)"),
+    ("n = 9", "[8.5, 9.5)"),
+    ("N=34", "[33.5, 34.5)"),
+    ("Thirty-four", "[33.5, 34.5)"),
+    ("twenty one", "[20.5, 21.5)"),
+    ("One hundred and twenty-three", "[122.5, 123.5)"),
+    ("two thousand and five", "[2004.5, 2005.5)"),
+    ("zero", "(-0.5, 0.5)"),
+]
+
+
+@pytest.mark.parametrize("text, interval", FORMS)
+def test_each_printed_form_stands_for_its_rounding_interval(text, interval):
+    printed = rounding.parse(text)
+    assert printed.kind == "number" and printed.text == text
+    assert str(printed.interval("half_up")) == interval
+
+
+BOUNDS = [("P<.001", "(-inf, 0.001)"), ("P < 0.001", "(-inf, 0.001)"), ("p \u2264 .05", "(-inf, 0.05]"),
+          ("p>0.05", "(0.05, inf)"), ("<.05", "(-inf, 0.05)"), ("n >= 10", "[10, inf)")]
+
+
+@pytest.mark.parametrize("text, interval", BOUNDS)
+def test_labelled_and_leading_dot_bounds(text, interval):
+    printed = rounding.parse(text)
+    assert printed.kind == "bound" and str(printed.interval("bound")) == interval
+
+
+def test_decimal_commas_only_where_the_paper_declares_them():
+    printed = rounding.parse("2,3", decimal_comma=True)
+    assert str(printed.interval("half_up")) == "[2.25, 2.35)" and printed.decimal_comma
+    assert str(rounding.parse("<0,05", decimal_comma=True).interval("bound")) == "(-inf, 0.05)"
+    assert [p.text for p in (printed.shifted(1), rounding.parse("-1,25", decimal_comma=True).shifted(-1))] == ["2,4", "-1,26"]
+    with pytest.raises(ValueError, match="malformed"):
+        rounding.parse("5,933,845", decimal_comma=True)  # no thousands separator then
+    with pytest.raises(ValueError, match="malformed"):
+        rounding.parse("2.3", decimal_comma=True)
+
+
+COMPOUNDS = [
+    ("1.58 \u00b1 1.17", ["1.58", "1.17"]),
+    ("1.58\u00b11.17", ["1.58", "1.17"]),
+    ("4.2 +/- 0.3", ["4.2", "0.3"]),
+    ("12.0 (2.1)", ["12.0", "2.1"]),
+    ("2.33 (\u00b10.71)", ["2.33", "0.71"]),
+    ("2.33 (\u00b1 0.71)", ["2.33", "0.71"]),
+    ("8 (100%)", ["8", "100%"]),
+    ("22\u201395", ["22", "95"]),
+    ("22-95", ["22", "95"]),
+    ("1.2 to 3.4", ["1.2", "3.4"]),
+    ("(1.2 to 3.4)", ["1.2", "3.4"]),
+    ("(1.2, 3.4)", ["1.2", "3.4"]),
+    ("[1.2, 3.4]", ["1.2", "3.4"]),
+    ("(\u22120.5, 1.2)", ["\u22120.5", "1.2"]),
+    ("\u22121.2\u20133.4", ["\u22121.2", "3.4"]),
+    ("1.2--0.5", ["1.2", "-0.5"]),
+    ("24 to 1", ["24", "1"]),
+    ("24:1", ["24", "1"]),
+    ("7/9", ["7", "9"]),
+    ("0.80 (0.64 to 0.99)", ["0.80", "0.64", "0.99"]),
+    ("0.80 (0.64\u20130.99)", ["0.80", "0.64", "0.99"]),
+    ("43 (22\u201395)", ["43", "22", "95"]),
+]
+
+
+@pytest.mark.parametrize("text, expected", COMPOUNDS)
+def test_several_numbers_in_one_printed_text_each_keep_their_own_text_and_precision(text, expected):
+    found = rounding.parts(text)
+    assert [p.text for p in found] == expected
+    assert [p.unit for p in found] == [rounding.parse(t).unit for t in expected]
+
+
+def test_parts_of_a_single_value_is_that_value_and_parse_refuses_several():
+    assert rounding.parts("Thirty-four") == (rounding.parse("Thirty-four"),)
+    assert rounding.parts("<0.05")[0].kind == "bound"
+    assert [p.text for p in rounding.parts("2,3 (1,1)", decimal_comma=True)] == ["2,3", "1,1"]
+    assert [p.text for p in rounding.parts("(1,2; 3,4)", decimal_comma=True)] == ["1,2", "3,4"]
+    with pytest.raises(ValueError, match="malformed printed value '1.58 \u00b1 1.17'"):
+        rounding.parse("1.58 \u00b1 1.17")
+    for bad in ("1.2 \u00b1", "(1.2, )", "12.0 (x)", "1.2 to", "a/b", "(1.2 3.4)", "1 \u00b1 2 \u00b1 3"):
+        with pytest.raises(ValueError, match="malformed printed value"):
+            rounding.parts(bad)
+
+
+def test_count_words_accept_one_spelling_of_each_number():
+    for n in (0, 7, 13, 20, 21, 34, 99, 100, 101, 115, 999, 1000, 2005, 12345, 1000000):
+        assert rounding.parse(rounding._say(n)).value == n
+        assert rounding.parse(rounding._say(n).capitalize()).value == n
 
 
 def test_non_strings_are_malformed():
