@@ -89,7 +89,6 @@ def test_claims_link_to_the_figure_that_shows_them(everything):
 
 
 def test_every_link_target_exists_in_the_page(everything):
-    from reanalysis import figures
     svgs = {report.CROSS_STUDY: "<svg/>"}
     for p in everything:
         for c in p.comparisons:

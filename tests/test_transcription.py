@@ -4,7 +4,6 @@ compare them with the CSVs cell by cell (skipped when ../shared/seeds is absent)
 import csv
 import re
 
-import pytest
 
 from tests.conftest import DATASETS, seed_text
 

@@ -1,0 +1,222 @@
+"""p-values from printed test statistics, as statcheck computes them, and the tail probabilities and
+odds of the t and normal distributions.
+
+A paper that prints ``t(28) = 2.20, p = .036`` can be checked without its data: the printed
+statistic, within its rounding, gives a range of p-values. The formulas and the consistency rules
+are statcheck's (Nuijten et al., https://github.com/MicheleNuijten/statcheck: ``compute_p``,
+``error_test``, the one-tailed correction); scipy computes the distributions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from scipy import stats
+
+from reanalysis.rounding import parse
+
+PRINTED_TESTS = ("t", "F", "chi2", "z", "r")
+
+
+_UPPER_TAIL_ONLY = ("F", "chi2")
+
+
+_DF_NEEDED = {"t": (True, False), "r": (True, False), "chi2": (True, False), "F": (True, True), "z": (False, False)}
+
+
+_ONE_SIDED_WORDS = re.compile(r"one.?sided|one.?tailed|directional", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Tail:
+    """A tail probability ``p`` with its odds ``p / (1 - p)`` and odds against ``(1 - p) / p``."""
+
+    probability: float
+    odds: float
+    odds_against: float
+    method: str
+
+    def against(self, places: int = 0) -> str:
+        """The odds against as ``"N to 1"``; p = 0.05 gives ``"19 to 1"``."""
+        return f"{self.odds_against:.{places}f} to 1"
+
+
+def p_from_statistic(test: str, statistic: float, df: float | None = None, df2: float | None = None, *,
+                     one_sided: bool = False) -> float:
+    """The p-value of a printed test statistic, as statcheck computes it.
+
+    Parameters
+    ----------
+    test : {"t", "F", "chi2", "z", "r"}
+    statistic : float
+        t, F, chi-square, z or Pearson's r.
+    df, df2 : float, optional
+        t: ``df``; F: ``df`` and ``df2``; chi-square: ``df``; r: ``df = n - 2``; z: none.
+    one_sided : bool
+        For t, z and r: the p-value in the direction of the statistic, half the two-sided one.
+        An F or chi-square test has a single rejection region, its upper tail; asking for a
+        one-sided version of it is a ValueError.
+
+    Notes
+    -----
+    statcheck's ``compute_p``: ``pt(-abs(t), df)``, ``pnorm(abs(z), lower.tail = FALSE)``,
+    r through ``t = r / sqrt((1 - r**2) / df)``, doubled unless one-sided;
+    ``pf(F, df1, df2, lower.tail = FALSE)``; ``pchisq(x, df, lower.tail = FALSE)``. scipy's
+    ``sf`` of the same distributions.
+
+    Examples
+    --------
+    >>> round(p_from_statistic("t", 2.20, 28), 4)
+    0.0362
+    """
+    _check_printed(test, statistic, df, df2)
+    if test in _UPPER_TAIL_ONLY:
+        if one_sided:
+            raise ValueError(f"{test} test: the p-value is the upper tail; there is no one-sided version")
+        return float(stats.f.sf(statistic, df, df2) if test == "F" else stats.chi2.sf(statistic, df))
+    if test == "z":
+        p = stats.norm.sf(abs(statistic))
+    else:
+        t = statistic
+        if test == "r":
+            t = math.inf if abs(statistic) == 1 else statistic / math.sqrt((1 - statistic ** 2) / df)
+        p = stats.t.sf(abs(t), df)
+    return float(p if one_sided else 2 * p)
+
+
+def p_consistent(test: str, statistic: str, p: str, df: float | None = None, df2: float | None = None, *,
+                 one_sided: bool = False) -> bool:
+    """Whether a printed p-value can come from a printed statistic: statcheck's error test, negated.
+
+    Parameters
+    ----------
+    statistic, p : str
+        As printed: ``"2.20"``, ``"0.036"``, ``"<0.05"`` (a bound), ``">0.10"``.
+    test, df, df2, one_sided
+        As :func:`p_from_statistic`.
+
+    Notes
+    -----
+    As statcheck's ``error_test``: the statistic may be anywhere in ``[|s| - u/2, |s| + u/2]``
+    (``u`` its last printed digit), which gives a range of p-values ``[p_low, p_high]``. A
+    printed ``p = v`` is consistent when ``round(p_low, d) <= v <= round(p_high, d)`` (``d`` its
+    decimals; R's ``round``, half to even on the exact binary value), ``p < v`` when
+    ``v >= p_low``, ``p > v`` when ``v <= p_high``. A printed p of 0 is never consistent
+    (statcheck's ``pZeroError``).
+
+    Examples
+    --------
+    >>> p_consistent("t", "2.20", "0.036", 28), p_consistent("t", "2.20", "0.018", 28)
+    (True, False)
+    """
+    stat, reported = parse(statistic), parse(p)
+    if stat.kind != "number":
+        raise ValueError(f"statistic {statistic!r}: expected a printed number")
+    size, half = abs(stat.value), stat.unit / 2
+    largest = min(size + half, Decimal(1)) if test == "r" else size + half
+    p_low = p_from_statistic(test, float(largest), df, df2, one_sided=one_sided)
+    p_high = p_from_statistic(test, float(max(size - half, Decimal(0))), df, df2, one_sided=one_sided)
+    if reported.kind == "bound":
+        if reported.comparator in ("<", "\u2264"):
+            return reported.value >= Decimal(p_low)
+        if reported.comparator in (">", "\u2265"):
+            return reported.value <= Decimal(p_high)
+        raise ValueError(f"p-value {p!r}: a range reading has no statcheck test")
+    if reported.kind != "number":
+        raise ValueError(f"p-value {p!r}: expected a printed number or bound")
+    if reported.value <= 0:
+        return False
+    unit = Decimal(1).scaleb(-reported.places)
+    low, high = (Decimal(v).quantize(unit, ROUND_HALF_EVEN) for v in (p_low, p_high))
+    return low <= reported.value <= high
+
+
+def consistent_one_sided_only(test: str, statistic: str, p: str, df: float | None = None,
+                              df2: float | None = None, *, text: str) -> bool:
+    """Whether a printed p-value is consistent only as a one-sided test, and the text says so.
+
+    Parameters
+    ----------
+    text : str
+        The paper's text, searched as statcheck does (:func:`mentions_one_sided`).
+
+    Returns
+    -------
+    bool
+        True when the p-value is inconsistent as two-sided, consistent as one-sided (half the
+        two-sided p), and the text mentions a one-sided test: statcheck's ``OneTailedTxt``
+        correction. Always False for F and chi-square tests, which have no one-sided reading.
+
+    Examples
+    --------
+    >>> consistent_one_sided_only("t", "2.20", "0.018", 28, text="one-tailed t-tests")
+    True
+    """
+    if p_consistent(test, statistic, p, df, df2) or test in _UPPER_TAIL_ONLY:
+        return False
+    return mentions_one_sided(text) and p_consistent(test, statistic, p, df, df2, one_sided=True)
+
+
+def mentions_one_sided(text: str) -> bool:
+    """Whether ``text`` mentions a one-sided test: statcheck's ``one.?sided|one.?tailed|directional``.
+
+    Examples
+    --------
+    >>> mentions_one_sided("a one-tailed test"), mentions_one_sided("two-sided")
+    (True, False)
+    """
+    return _ONE_SIDED_WORDS.search(text) is not None
+
+
+def tail_probability(statistic: float, df: float | None = None, *, two_sided: bool = False) -> Tail:
+    """Upper-tail probability ``P(T > t)``, or two-sided ``P(|T| > |t|)``, of t (df) or z (no df).
+
+    Notes
+    -----
+    ``scipy.stats.t.sf`` / ``scipy.stats.norm.sf`` (R: ``pt(t, df, lower.tail = FALSE)``,
+    ``2 * pt(-abs(t), df)``, ``pnorm``). The complement is ``P(T <= t)`` from ``cdf`` for the
+    upper tail and ``1 - p`` two-sided; the odds are ``p / (1 - p)`` and ``(1 - p) / p``, inf
+    where a denominator is 0.
+
+    Examples
+    --------
+    >>> tail_probability(1.6448536269514722).against()
+    '19 to 1'
+    """
+    if not math.isfinite(statistic):
+        raise ValueError(f"tail probability: the statistic must be finite, got {statistic!r}")
+    if df is not None and not df > 0:
+        raise ValueError(f"tail probability: df must be positive, got {df!r}")
+    dist = stats.norm() if df is None else stats.t(df)
+    if two_sided:
+        p = float(2 * dist.sf(abs(statistic)))
+        q = 1 - p
+    else:
+        p, q = float(dist.sf(statistic)), float(dist.cdf(statistic))
+    name = "normal" if df is None else f"t ({df:g} df)"
+    return Tail(p, _ratio(p, q), _ratio(q, p),
+                f"{'two-sided P(|T| > |t|)' if two_sided else 'upper tail P(T > t)'} of the {name} distribution "
+                f"(scipy.stats sf; R: {'pnorm' if df is None else 'pt'})")
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else math.inf
+
+
+def _check_printed(test: str, statistic: float, df, df2) -> None:
+    if test not in PRINTED_TESTS:
+        raise ValueError(f"unknown test {test!r}; known: {', '.join(PRINTED_TESTS)}")
+    if not math.isfinite(statistic):
+        raise ValueError(f"{test} test: the statistic must be finite, got {statistic!r}")
+    for name, value, needed in zip(("df", "df2"), (df, df2), _DF_NEEDED[test]):
+        if needed and (value is None or not value > 0):
+            raise ValueError(f"{test} test: needs a positive {name}, got {value!r}")
+        if not needed and value is not None:
+            raise ValueError(f"{test} test: takes no {name}, got {value!r}")
+    if test in _UPPER_TAIL_ONLY and statistic < 0:
+        raise ValueError(f"{test} test: the statistic cannot be negative, got {statistic!r}")
+    if test == "r" and abs(statistic) > 1:
+        raise ValueError(f"r: a correlation must be in [-1, 1], got {statistic!r}")
