@@ -25,7 +25,7 @@ from typing import Callable
 import numpy as np
 
 from reanalysis import exact, rounding, stats
-from reanalysis.claims import Comparison, PaperClaims
+from reanalysis.claims import REASONS, Comparison, PaperClaims
 from reanalysis.datasets import Dataset
 from reanalysis.errors import ClaimError
 
@@ -655,6 +655,14 @@ def contradiction(ctx: Context, params: dict) -> Recomputed:
                       f"{params['why']}", len(others), check=check)
 
 
+def not_recomputable(ctx: Context, params: dict) -> None:
+    """No evidence: the claim says why (``reason``), and names the ``statistic`` when the gap is the tool's."""
+    if (params["reason"] == "vocabulary_lacks") != ("statistic" in params):
+        ctx.fail("analysis 'not_recomputable' names the missing 'statistic' exactly when reason = "
+                 "\"vocabulary_lacks\"")
+    return None
+
+
 def _ratio(x: Fraction) -> str:
     """A fraction as a message prints it: 16/5, or 3 when whole."""
     return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
@@ -744,6 +752,9 @@ PARAMS = {
     "relation": Param("choice", "how the claim must stand to the other claims", tuple(_RELATIONS)),
     "each": Param("choice", "how each value must stand to the printed value", tuple(_EVERY)),
     "scale": Param("ratio", "the factor that puts the other claims' values in this claim's unit (default 1)"),
+    "reason": Param("choice", "why the number is not recomputed: the source lacks the data, or the vocabulary lacks "
+                              "the statistic", tuple(r for r in REASONS if r != "check_cannot_fail")),
+    "statistic": Param("name", "the statistic the vocabulary lacks, in a few words (with reason = vocabulary_lacks)"),
 }
 # Where one name takes other choices in one analysis.
 _OWN_CHOICES = {
@@ -785,7 +796,7 @@ ANALYSES = {
     "sum_of_claims": Analysis(sum_of_claims, "value", _COUNT, ("claims",), summary=True),
     "every": Analysis(every, "check", _ANY, ("table", "column", "each"), ("subset",)),
     "contradiction": Analysis(contradiction, "contradiction", _ANY, ("claims", "relation", "why"), ("scale",), summary=True),
-    "not_recomputable": Analysis(None, "none", _ANY, ()),
+    "not_recomputable": Analysis(not_recomputable, "none", _ANY, ("reason",), ("statistic",)),
 }
 
 
@@ -814,8 +825,6 @@ def check_params(ctx: Context, analysis: str, params: dict) -> Analysis:
 def recompute(ctx: Context, analysis: str, params: dict) -> Recomputed | None:
     """Run ``analysis``; None for ``not_recomputable``."""
     spec = check_params(ctx, analysis, params)
-    if spec.function is None:
-        return None
     try:
         return spec.function(ctx, params)
     except ValueError as e:  # a statistic refused its input (a count above its denominator, ...)

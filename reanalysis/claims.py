@@ -18,6 +18,13 @@ from reanalysis import rounding
 from reanalysis.errors import ClaimError, locate
 
 VERDICTS = ("reproduced", "consistent", "discrepant", "not_recomputable")
+# Why a number is not recomputed: the paper's gap, a check's, or the tool's. A claim declares the first or
+# the last (analysis not_recomputable); the engine finds the second (a check with strength 0).
+REASONS = {
+    "source_lacks_data": "the source lacks the data",
+    "check_cannot_fail": "the only available check cannot fail",
+    "vocabulary_lacks": "the vocabulary lacks the statistic",
+}
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # The keys each part of a claims file may hold; any other key is an error (a typo is never ignored).
 KEYS = {

@@ -47,6 +47,8 @@ class Verdict:
     expected_decision_error: bool = False
     finding: str | None = None
     rules: tuple = ()
+    reason: str = ""
+    missing_statistic: str = ""
 
 
 @dataclass(frozen=True)
@@ -370,12 +372,13 @@ def _judge_value(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
     printed = claim.printed
     rec = recompute(ctx, claim.analysis, claim.params)
     if rec is None:
-        return _verdict(paper, claim, None, "not_recomputable", "not recomputable from the datasets", "", (), False)
+        return replace(_verdict(paper, claim, None, "not_recomputable", "not recomputable from the datasets", "", (),
+                                False), reason=claim.params["reason"], missing_statistic=claim.params.get("statistic", ""))
     circular = ctx.circular()
-    if circular:
+    if circular:  # the only data is the claim's own sentence: the source lacks independent data
         cells = "; ".join(f"{t}.{c} of row {k!r}" for t, k, c in circular)
-        return _verdict(paper, claim, None, "not_recomputable", rec.method, "", (diagnosis.circular(cells),), False,
-                        n=rec.n)
+        return replace(_verdict(paper, claim, None, "not_recomputable", rec.method, "", (diagnosis.circular(cells),),
+                                False, n=rec.n), reason="source_lacks_data")
     spec = ANALYSES[claim.analysis]
     found = judge(printed, rec, spec.domain, verbal=claim.reads_as is not None)
     method = rec.method + found.detail
@@ -408,7 +411,8 @@ def _judge_value(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
         _significant(printed, paper.alpha) != (rec.value < paper.alpha))
     shown = None if verdict == "not_recomputable" else found.value
     return replace(_verdict(paper, claim, shown, verdict, method, found.rule, tuple(proposals), decision_error,
-                            found.strength, spec.kind, rec.n), rules=found.rules)
+                            found.strength, spec.kind, rec.n), rules=found.rules,
+                   reason="check_cannot_fail" if verdict == "not_recomputable" else "")
 
 
 def _propose(claim: Claim, ctx: Context, value: float) -> list:

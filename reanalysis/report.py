@@ -10,13 +10,13 @@ from __future__ import annotations
 import html
 import re
 
-from reanalysis.claims import VERDICTS
+from reanalysis.claims import REASONS, VERDICTS
 from reanalysis.diagnosis import fmt
 from reanalysis.results import CARD, findings, fmt_strength, scorecard
 
 _ORDER = {"discrepant": 0, "not_recomputable": 1, "consistent": 2, "reproduced": 3}
 CROSS_STUDY = "figures/cross_study_proportions.svg"
-_HEAD = VERDICTS + ("decision errors", "findings")
+_HEAD = VERDICTS + ("source lacks data", "check cannot fail", "vocabulary lacks", "decision errors", "findings")
 STRENGTH_NOTE = ("Strength: the share of the printed value's neighbours (moved by 1 to 10 units of its last digit) "
                  "that the same check rejects; 1.00 for a recomputation from data, 0.00 for a check that cannot fail, "
                  "which is never counted as evidence.")
@@ -32,7 +32,8 @@ def markdown(papers) -> str:
     out = ["# Reanalysis report", "", "Verdicts: `reproduced` (recomputed from the data, inside the printed "
            "value's rounding interval), `consistent` (only summary-level checks possible, they could have failed, "
            "and they pass), `discrepant` (with a diagnosis; decision errors flip significance), `not_recomputable` "
-           "(the source lacks the data, or the only check there is cannot fail). A finding is one error of the "
+           "(counted by reason: the source lacks the data, the only check there is cannot fail, or the vocabulary "
+           "of reanalysis lacks the statistic: the paper's gap, a check's, the tool's). A finding is one error of the "
            "paper, however many printed numbers show it.", ""]
     out += overview_markdown(papers)
     for p in papers:
@@ -87,11 +88,20 @@ def markdown(papers) -> str:
                 "| claim | location | printed | recomputed | verdict | strength | method | diagnosis |",
                 "|---|---|---|---|---|---:|---|---|"]
         for v in _sorted(p.verdicts):
-            out.append(f"| {v.claim_id} | {v.location} | {_md(v.reported)} | {_num(v.recomputed)} | {v.verdict}"
-                       f"{' (decision error)' if v.decision_error else ''} | {fmt_strength(v.strength)} | "
+            out.append(f"| {v.claim_id} | {v.location} | {_md(v.reported)} | {_num(v.recomputed)} | {_md(_verdict(v))}"
+                       f" | {fmt_strength(v.strength)} | "
                        f"{_md(v.method)} | {_md(v.diagnosis)} |")
         out.append("")
     return "\n".join(out) + "\n"
+
+
+def _verdict(v) -> str:
+    """The verdict as the claim tables show it: with its decision-error flag, or why it is not recomputed."""
+    if v.decision_error:
+        return f"{v.verdict} (decision error)"
+    if v.reason:
+        return f"{v.verdict}: {REASONS[v.reason]}" + (f" ({v.missing_statistic})" if v.missing_statistic else "")
+    return v.verdict
 
 
 def overview_markdown(papers) -> list:
@@ -155,8 +165,9 @@ def html_page(papers, svgs: dict) -> str:
             "<p>Verdicts: <b>reproduced</b> (recomputed from the data, inside the printed value's rounding "
             "interval), <b>consistent</b> (only summary-level checks possible, they could have failed, and they "
             "pass), <b>discrepant</b> (with a diagnosis; decision errors flip significance), <b>not_recomputable</b> "
-            "(the source lacks the data, or the only check there is cannot fail). A finding is one error of the "
-            "paper, however many printed numbers show it.</p>",
+            "(counted by reason: the source lacks the data, the only check there is cannot fail, or the vocabulary "
+            "of reanalysis lacks the statistic: the paper's gap, a check's, the tool's). A finding is one error of "
+            "the paper, however many printed numbers show it.</p>",
             '<section id="overview"><h2>Overview</h2><table id="overview-table"><tr><th>paper</th><th>claims</th>'
             + "".join(f"<th>{c}</th>" for c in _HEAD) + "</tr>"]
     for p in papers:
@@ -239,8 +250,8 @@ def html_page(papers, svgs: dict) -> str:
             fig = (f'<br><a href="#{e(links[v.claim_id])}">figure</a>' if v.claim_id in links else "")
             body.append(f'<tr id="{e(p.paper)}-{e(v.claim_id)}" class="{v.verdict}"><td>{e(v.claim_id)}{fig}</td>'
                         f"<td>{e(v.location)}</td><td>{e(v.quote)}</td>"
-                        f"<td>{e(v.reported)}</td><td>{e(_num(v.recomputed))}</td><td>{v.verdict}"
-                        f"{' (decision error)' if v.decision_error else ''}</td><td>{fmt_strength(v.strength)}</td>"
+                        f"<td>{e(v.reported)}</td><td>{e(_num(v.recomputed))}</td><td>{e(_verdict(v))}</td>"
+                        f"<td>{fmt_strength(v.strength)}</td>"
                         f"<td>{e(v.method)}</td>"
                         f"<td>{e(v.diagnosis)}</td></tr>")
         body.append("</table></section>")

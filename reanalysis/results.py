@@ -14,11 +14,12 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-from reanalysis.claims import VERDICTS
+from reanalysis.claims import REASONS, VERDICTS
 from reanalysis.diagnosis import fmt
 
 CLAIM_COLUMNS = ("paper", "claim_id", "location", "quote", "reported", "recomputed", "verdict", "method",
-                 "decision_error", "diagnosis", "expected_verdict", "interval", "rounding_rule", "n", "strength", "finding")
+                 "decision_error", "diagnosis", "expected_verdict", "interval", "rounding_rule", "n", "strength", "finding",
+                 "reason", "missing_statistic")
 COMPARISON_COLUMNS = ("paper", "comparison", "label", "unit", "n", "mean_before", "mean_after", "mean_difference",
                       "ci95_low", "ci95_high", "t", "df", "p_t", "p_wilcoxon", "p_permutation", "conclusion",
                       "method_t", "method_wilcoxon", "method_permutation")
@@ -32,7 +33,8 @@ def claims_csv(papers) -> str:
             rows.append((v.paper, v.claim_id, v.location, v.quote, v.reported,
                          "" if v.recomputed is None else fmt(v.recomputed), v.verdict, v.method,
                          "true" if v.decision_error else "false", v.diagnosis, v.expected, v.interval, v.rule,
-                         "" if v.n is None else v.n, fmt_strength(v.strength), v.finding or ""))
+                         "" if v.n is None else v.n, fmt_strength(v.strength), v.finding or "", v.reason,
+                         v.missing_statistic))
     return _csv(CLAIM_COLUMNS, rows)
 
 
@@ -87,14 +89,17 @@ def pvalue_methods_csv(papers) -> str:
     return _csv(PVALUE_COLUMNS, rows)
 
 
-CARD = VERDICTS + ("decision_errors", "findings")
+CARD = VERDICTS + tuple(REASONS) + ("decision_errors", "findings")
 
 
 def scorecard(paper) -> dict:
-    """Counts per verdict (all four, zero included), with the number of decision errors and of findings
+    """Counts per verdict (all four, zero included), of not_recomputable ones per reason (the source's gap,
+    a check's, the tool's), with the number of decision errors and of findings
     (the errors of the paper: discrepant claims that share a finding id count once)."""
     counts = Counter(v.verdict for v in paper.verdicts)
     card = {v: counts.get(v, 0) for v in VERDICTS}
+    reasons = Counter(v.reason for v in paper.verdicts)
+    card.update({r: reasons.get(r, 0) for r in REASONS})
     card["decision_errors"] = sum(v.decision_error for v in paper.verdicts)
     card["findings"] = len(findings(paper.verdicts))
     return card

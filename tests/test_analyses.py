@@ -48,8 +48,11 @@ def test_cell_at_most_is_an_upper_bound(ctx):
     assert rec.value == 154 and rec.check(parse("154")).ok and not rec.check(parse("155")).ok
 
 
-def test_not_recomputable_computes_nothing(ctx):
-    assert recompute(ctx, "not_recomputable", {}) is None
+def test_not_recomputable_computes_nothing_and_says_why(ctx):
+    assert recompute(ctx, "not_recomputable", {"reason": "source_lacks_data"}) is None
+    assert recompute(ctx, "not_recomputable", {"reason": "vocabulary_lacks", "statistic": "median"}) is None
+    with pytest.raises(ClaimError, match="needs parameter 'reason'"):
+        recompute(ctx, "not_recomputable", {})
 
 
 @pytest.mark.parametrize("analysis, params, message", [

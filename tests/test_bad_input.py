@@ -163,6 +163,17 @@ CASES = [
      "[paper] needs a 'source', the file name of the paper's text in the sources search path"),
     ("printed value not a string", CL, replace('reported = "0.016"', "reported = 0.016"),
      "key 'reported': must be a string exactly as printed, e.g. reported = \"0.016\", got 0.016"),
+    ("not recomputable without a reason", CL, replace('analysis = "not_recomputable"\nparams = { reason = "source_lacks_data" }\n',
+                                                        'analysis = "not_recomputable"\n'),
+     "analysis 'not_recomputable' needs parameter 'reason'"),
+    ("a reason outside the list", CL, replace('params = { reason = "source_lacks_data" }', 'params = { reason = "unclear" }'),
+     "parameter 'reason' (why the number is not recomputed: the source lacks the data, or the vocabulary lacks the "
+     "statistic) must be one of source_lacks_data, vocabulary_lacks, got 'unclear'"),
+    ("a missing statistic not named", CL, replace('params = { reason = "source_lacks_data" }', 'params = { reason = "vocabulary_lacks" }'),
+     "names the missing 'statistic' exactly when reason = \"vocabulary_lacks\""),
+    ("a statistic named for a gap of the source", CL, replace('params = { reason = "source_lacks_data" }',
+                                                              'params = { reason = "source_lacks_data", statistic = "median" }'),
+     "names the missing 'statistic' exactly when reason = \"vocabulary_lacks\""),
     ("count row unknown", "rokutanda2014/claims.toml", replace('"induction", "maintenance"', '"induction", "maintenance-phase"'), "no row with row = 'maintenance-phase'"),
 ]
 

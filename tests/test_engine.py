@@ -315,7 +315,7 @@ def test_other_rows_are_proposed_only_from_the_claims_subset(project):
 def test_alternatives_that_cannot_be_computed_or_are_infeasible_are_not_proposed(project):
     folder = _edit(project, '  { label = "patients off CsA or on a reduced CsA dose',
                    '  { label = "a whole count of 9", analysis = "grim_mean", params = { n = 9, granularity = "1" } },\n'
-                   '  { label = "an unrecoverable count", analysis = "not_recomputable", params = {} },\n'
+                   '  { label = "an unrecoverable count", analysis = "not_recomputable", params = { reason = "source_lacks_data" } },\n'
                    '  { label = "patients off CsA or on a reduced CsA dose')
     v = next(v for v in evaluate_paper(folder).verdicts if v.claim_id == "abstract-weaned-count")
     labels = [p.text.split(":")[0] for p in v.proposals if p.kind == "alternative"]
@@ -576,3 +576,18 @@ def test_a_claim_on_a_text_of_several_numbers_judges_its_part(project, reported,
     path.write_text(text.replace(old, old.replace('"2.33"', f'"{reported}"\npart = {part}')), encoding="utf-8")
     v = next(v for v in evaluate_paper(path.parent).verdicts if v.claim_id == "results-relapse-pre-mean")
     assert v.verdict == verdict and v.reported == reported
+
+
+def test_a_gap_of_the_vocabulary_is_counted_apart_from_a_gap_of_the_paper():
+    result = evaluate_paper(DATASETS / "kagawa")
+    lacks = [v for v in result.verdicts if v.reason == "vocabulary_lacks"]
+    assert lacks and all(v.verdict == "not_recomputable" and v.missing_statistic for v in lacks)
+    assert {v.reason for v in result.verdicts if v.verdict == "not_recomputable"} == {
+        "source_lacks_data", "check_cannot_fail", "vocabulary_lacks"}
+    assert all(v.reason == "" for v in result.verdicts if v.verdict != "not_recomputable")
+
+
+def test_a_circular_claim_is_a_gap_of_the_source():
+    result = evaluate_paper(DATASETS / "jcr2011")
+    circular = [v for v in result.verdicts if any(p.kind == "circular" for p in v.proposals)]
+    assert circular and {v.reason for v in circular} == {"source_lacks_data"}

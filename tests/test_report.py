@@ -108,8 +108,14 @@ def test_both_renderers_show_each_claims_strength(ohtomo, svgs):
     md, page = report.markdown([ohtomo]), report.html_page([ohtomo], svgs)
     weak = next(v for v in ohtomo.verdicts if v.claim_id == "table1-csa-duration-p1")
     assert weak.verdict == "not_recomputable" and weak.strength == 0
-    assert re.search(r"\| table1-csa-duration-p1 \|[^\n]*\| not_recomputable \| 0\.00 \|", md)
-    assert re.search(r'id="ohtomo2005-table1-csa-duration-p1"[^\n]*<td>not_recomputable</td><td>0\.00</td>', page)
+    assert re.search(r"\| table1-csa-duration-p1 \|[^\n]*\| not_recomputable: the only available check cannot fail "
+                     r"\| 0\.00 \|", md)
+    assert re.search(r'id="ohtomo2005-table1-csa-duration-p1"[^\n]*<td>not_recomputable: the only available check '
+                     r'cannot fail</td><td>0\.00</td>', page)
+    lacks = next(v for v in ohtomo.verdicts if v.claim_id == "results-side-effect-count")
+    assert lacks.reason == "source_lacks_data"
+    assert "| not_recomputable: the source lacks the data |" in md
+    assert "<td>not_recomputable: the source lacks the data</td>" in page
     row = next(v for v in ohtomo.verdicts if v.claim_id == "results-relapse-p")
     assert re.search(rf"\| results-relapse-p \|[^\n]*\| reproduced \| {report.fmt_strength(row.strength)} \|", md)
     assert "Strength: the share of the printed value's neighbours" in md and "Strength: the share" in page

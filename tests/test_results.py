@@ -26,6 +26,18 @@ def test_claims_csv_keeps_printed_text_and_explains_every_non_reproduced_row(oht
         if r["verdict"] in ("discrepant", "not_recomputable"):
             assert r["diagnosis"], r["claim_id"]
         assert (r["recomputed"] == "") == (r["verdict"] == "not_recomputable")
+        assert (r["reason"] != "") == (r["verdict"] == "not_recomputable")
+    assert by_id["results-side-effect-count"]["reason"] == "source_lacks_data"
+
+
+def test_every_not_recomputable_claim_has_one_reason_and_the_scorecard_counts_each(ohtomo):
+    card = scorecard(ohtomo)
+    assert card["source_lacks_data"] + card["check_cannot_fail"] + card["vocabulary_lacks"] == card["not_recomputable"]
+    assert card["source_lacks_data"] > 0 and card["check_cannot_fail"] > 0
+    by_id = {v.claim_id: v for v in ohtomo.verdicts}
+    assert by_id["results-side-effect-count"].reason == "source_lacks_data"
+    weak = [v for v in ohtomo.verdicts if v.reason == "check_cannot_fail"]
+    assert weak and all(v.strength == 0 for v in weak)
 
 
 def test_comparisons_csv_has_every_paired_test(ohtomo):
