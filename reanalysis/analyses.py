@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import operator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -24,13 +23,11 @@ from typing import Callable
 
 import numpy as np
 
-from reanalysis import exact, rounding, stats
+from reanalysis import conditions, exact, rounding, stats
 from reanalysis.claims import REASONS, Comparison, PaperClaims
 from reanalysis.datasets import Dataset
 from reanalysis.errors import ClaimError
 
-_OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-        "in": lambda col, values: col.isin(values)}
 _CONVERSIONS = {"months_to_years": (Fraction(1, 12), "months / 12")}
 
 
@@ -100,8 +97,11 @@ class Context:
             self.fail(f"unknown subset {subset!r}; declared: {', '.join(self.paper.subsets) or 'none'}")
         s = self.paper.subsets[subset]
         source = self.table(s.table)
-        self.column_name(s.table, s.column)
-        keep = source.frame[source.frame[s.column] == s.equals]
+        try:
+            mask, _ = conditions.select(source.frame, source.fields, s.where)
+        except ValueError as e:
+            self.fail(f"subset {subset!r}: {e}")
+        keep = source.frame[mask]
         if s.table == table:
             return frame.loc[keep.index]
         if not t.primary_key or tuple(t.primary_key) != tuple(source.primary_key):
@@ -189,37 +189,11 @@ def _where(ctx: Context, params: dict):
     cond = params.get("where")
     if cond is None:
         return rows, rows, "all rows"
-    if not isinstance(cond, dict) or set(cond) != {"column", "op", "value"} or cond["op"] not in _OPS:
-        ctx.fail(f"'where' must be {{column, op, value}} with op among {' '.join(_OPS)}")
-    if cond["op"] == "in":
-        if not isinstance(cond["value"], list):
-            ctx.fail("'where' with op 'in' needs a list of values")
-        other, label = cond["value"], repr(cond["value"])
-    elif isinstance(cond["value"], str) and cond["value"] in ctx.table(params["table"]).fields:
-        other = rows[cond["value"]]
-        label = cond["value"]
-    else:
-        other, label = cond["value"], repr(cond["value"])
-    col = rows[ctx.column_name(params["table"], cond["column"])]
-    kind = ctx.table(params["table"]).fields[cond["column"]]["type"]
-    literals = other if cond["op"] == "in" else ([] if label == cond["value"] else [other])
-    for literal in literals:
-        if not _fits(literal, kind):
-            ctx.fail(f"'where' compares {params['table']}.{cond['column']} ({kind}) with {literal!r}, which is not "
-                     f"{'a column of the table nor ' if cond['op'] != 'in' else ''}a literal of that type")
-    if col.isna().any() or (isinstance(other, type(col)) and other.isna().any()):
-        ctx.fail(f"condition on {cond['column']} meets missing cells; choose a subset without them")
-    mask = _OPS[cond["op"]](col, other)
-    return rows[mask], rows, f"{cond['column']} {cond['op']} {label}"
-
-
-def _fits(value, kind: str) -> bool:
-    """Whether a TOML literal can equal a cell of a column of this Table Schema type."""
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind in ("integer", "number"):
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    return isinstance(value, str)
+    try:
+        mask, text = conditions.select(rows, ctx.table(params["table"]).fields, cond)
+    except ValueError as e:
+        ctx.fail(f"'where': {e}")
+    return rows[mask], rows, text
 
 
 def _subset_label(params: dict) -> str:
@@ -726,8 +700,9 @@ PARAMS = {
     "table": Param("name", "a table (resource name) of the paper's datapackage"),
     "column": Param("name", "a column of that table"),
     "subset": Param("name", "a [[subset]] of the claims file; all rows when absent"),
-    "where": Param("where", "a row condition {column, op, value}; value is a literal of the column's type or "
-                            "another column's name"),
+    "where": Param("where", "a row condition: { column, op, value } with a literal of the column's type, "
+                            "{ column, op, other } with another column, { column, op = \"has_value\" }, or all / any / not "
+                            "of conditions (see reanalysis/conditions.py)"),
     "convert": Param("choice", "a unit conversion applied to the result", tuple(_CONVERSIONS)),
     "comparison": Param("name", "a [[comparison]] of the claims file"),
     "minus": Param("keys", "row keys (row_difference) or claim ids (remainder) subtracted"),

@@ -30,7 +30,7 @@ _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KEYS = {
     "file": {"paper", "subset", "comparison", "proportion", "figure", "pooled", "claim"},
     "paper": {"id", "source", "alpha", "report_notes", "disease", "regimen", "decimal_comma"},
-    "subset": {"id", "description", "table", "column", "equals"},
+    "subset": {"id", "description", "table", "where"},
     "comparison": {"id", "label", "table", "before", "after", "unit", "subset"},
     "proportion": {"id", "label", "table", "row", "itt_row", "withdrawn_row", "where", "disease", "regimen"},
     "remission_bars": {"id", "kind", "title", "bar"},
@@ -46,13 +46,13 @@ KEYS = {
 
 @dataclass(frozen=True)
 class Subset:
-    """Rows of one table selected by ``column == equals`` (e.g. the patients who stayed on the drug)."""
+    """Rows of one table meeting a condition (:mod:`reanalysis.conditions`), such as the patients who
+    stayed on the drug; other tables with the same primary key are subset through it."""
 
     id: str
     description: str
     table: str
-    column: str
-    equals: object
+    where: dict
 
 
 @dataclass(frozen=True)
@@ -218,8 +218,8 @@ def load_claims(path: Path) -> PaperClaims:
     for s in doc.get("subset", []):
         sid = _id(path, s, "subset")
         _known(path, s, "subset", f"[[subset]] {sid!r}")
-        _require(path, s, ("description", "table", "column", "equals"), sid)
-        subsets[_unique(path, subsets, sid, "subset")] = Subset(sid, s["description"], s["table"], s["column"], s["equals"])
+        _require(path, s, ("description", "table", "where"), sid)
+        subsets[_unique(path, subsets, sid, "subset")] = Subset(sid, s["description"], s["table"], s["where"])
     comparisons = {}
     for c in doc.get("comparison", []):
         cid = _id(path, c, "comparison")

@@ -19,7 +19,7 @@ def ctx():
 
 def test_count_with_column_against_column(ctx):
     rec = recompute(ctx, "count", {"table": "table2", "subset": "completers",
-                                   "where": {"column": "csa_dose_12m_mg_kg_day", "op": "<", "value": "csa_dose_pre_mg_kg_day"}})
+                                   "where": {"column": "csa_dose_12m_mg_kg_day", "op": "<", "other": "csa_dose_pre_mg_kg_day"}})
     assert rec.value == 7 and rec.n == 7
 
 
@@ -59,7 +59,7 @@ def test_not_recomputable_computes_nothing_and_says_why(ctx):
     ("mean", {"table": "table1"}, "needs parameter 'column'"),
     ("mean", {"table": "table1", "column": "sex"}, "is not numeric"),
     ("mean", {"table": "table1", "column": "age_months", "convert": "days"}, "parameter 'convert' .* must be one of months_to_years, got 'days'"),
-    ("count", {"table": "table1", "where": {"column": "sex", "op": "~", "value": "M"}}, "'where' must be"),
+    ("count", {"table": "table1", "where": {"column": "sex", "op": "~", "value": "M"}}, "'where': a condition needs a 'column' and an 'op' among"),
     ("count", {"table": "table3", "where": {"column": "weight_pre_kg", "op": ">", "value": 50}}, "meets missing cells"),
     ("remainder", {"table": "table1", "minus": ["no-such-claim"]}, "unknown claim 'no-such-claim'"),
     ("cell_at_most", {"table": "table1", "row": 10, "bound": ["age_months", "onset_age_months"]}, "no row with patient = 10"),

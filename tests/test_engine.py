@@ -303,7 +303,7 @@ def test_other_rows_are_proposed_only_from_the_claims_subset(project):
     """Patient 6's 46 months explains the printed minimum; restricted to the two patients who stopped MZR
     (5 and 7), no row prints 46 and none is proposed."""
     _edit(project, "[[subset]]", '[[subset]]\nid = "discontinued"\ndescription = "patients 5 and 7"\ntable = "table3"\n'
-          'column = "mzr_failure"\nequals = true\n\n[[subset]]')
+          'where = { column = "mzr_failure", op = "==", value = true }\n\n[[subset]]')
     folder = _edit(project, 'params = { table = "table1", column = "csa_duration_months" }\nexpected = "discrepant"',
                    'params = { table = "table1", column = "csa_duration_months", subset = "discontinued" }\n'
                    'expected = "discrepant"')
