@@ -21,136 +21,11 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Callable
 
-import numpy as np
-
 from reanalysis import conditions, exact, rounding, stats
-from reanalysis.claims import REASONS, Comparison, PaperClaims
-from reanalysis.datasets import Dataset
-from reanalysis.errors import ClaimError
+from reanalysis.claims import REASONS
+from reanalysis.context import Context, Outcome, Recomputed
 
 _CONVERSIONS = {"months_to_years": (Fraction(1, 12), "months / 12")}
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a check says of one printed value: accepted or not, the value it found (shown as the
-    recomputed value), and a clause for the method text."""
-
-    ok: bool
-    value: object
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class Recomputed:
-    """The evidence an analysis returns, with the exact method and the rows it used.
-
-    ``value`` is a recomputed number: a ``Fraction`` or :class:`~reanalysis.exact.Root` for exact
-    arithmetic on transcribed decimals, a float for a library statistic. ``check``, when set, is
-    a function of a printed value (:class:`~reanalysis.rounding.Printed`) returning an
-    :class:`Outcome`; bounds and consistency checks are judged through it, never by reading the
-    claim.
-    """
-
-    value: object
-    method: str
-    n: int
-    check: Callable | None = None
-
-
-@dataclass(frozen=True)
-class PairedData:
-    """The before and after values of one paired comparison, in patient order."""
-
-    comparison: Comparison
-    keys: tuple
-    before: tuple
-    after: tuple
-
-
-class Context:
-    """Resolves tables, subsets, columns and other claims for one paper; raises ClaimError on bad references."""
-
-    def __init__(self, dataset: Dataset, paper: PaperClaims, claim_id: str):
-        self.dataset, self.paper, self.claim_id = dataset, paper, claim_id
-        self.cells_read = []  # (table, row key, column) of every single cell an analysis read
-
-    def circular(self) -> list:
-        """The cells read so far that were transcribed from this claim's own printed text."""
-        return [(t, k, c) for t, k, c in self.cells_read if self.table(t).claim_cells.get((k, c)) == self.claim_id]
-
-    def fail(self, message: str):
-        raise ClaimError(f"{self.paper.path}, claim {self.claim_id!r}: {message}")
-
-    def table(self, name: str):
-        if name not in self.dataset.tables:
-            self.fail(f"unknown table {name!r}; the datapackage has {', '.join(self.dataset.tables)}")
-        return self.dataset.tables[name]
-
-    def rows(self, table: str, subset: str | None):
-        """The rows of ``table`` in ``subset`` (all rows when None), matched through the primary key."""
-        t = self.table(table)
-        frame = t.frame
-        if subset is None:
-            return frame
-        if subset not in self.paper.subsets:
-            self.fail(f"unknown subset {subset!r}; declared: {', '.join(self.paper.subsets) or 'none'}")
-        s = self.paper.subsets[subset]
-        source = self.table(s.table)
-        try:
-            mask, _ = conditions.select(source.frame, source.fields, s.where)
-        except ValueError as e:
-            self.fail(f"subset {subset!r}: {e}")
-        keep = source.frame[mask]
-        if s.table == table:
-            return frame.loc[keep.index]
-        if not t.primary_key or tuple(t.primary_key) != tuple(source.primary_key):
-            self.fail(f"subset {subset!r} is defined on table {s.table!r}, which shares no primary key with {table!r}")
-        key = list(t.primary_key)
-        wanted = set(keep[key].itertuples(index=False, name=None))
-        return frame[[tuple(r) in wanted for r in frame[key].itertuples(index=False, name=None)]]
-
-    def column_name(self, table: str, column: str) -> str:
-        if column not in self.table(table).fields:
-            self.fail(f"table {table!r} has no column {column!r}")
-        return column
-
-    def values(self, table: str, column: str, subset: str | None) -> np.ndarray:
-        """A numeric column over a subset; missing cells are an error, never silently dropped."""
-        rows = self.rows(table, subset)
-        col = rows[self.column_name(table, column)]
-        if self.table(table).fields[column]["type"] not in ("integer", "number"):
-            self.fail(f"column {table}.{column} is not numeric")
-        if col.isna().any():
-            self.fail(f"column {table}.{column} has missing cells in subset {subset or 'all rows'}; "
-                      "choose a subset without them")
-        return col.to_numpy(dtype=float)
-
-    def exact_values(self, table: str, column: str, subset: str | None) -> list:
-        """A numeric column over a subset as exact fractions of the transcribed text."""
-        rows = self.rows(table, subset)
-        self.values(table, column, subset)  # the same checks: numeric, no missing cells
-        cells = self.table(table).exact[column]
-        return [cells[i] for i in rows.index]
-
-    def paired(self, comparison_id: str) -> PairedData:
-        if comparison_id not in self.paper.comparisons:
-            self.fail(f"unknown comparison {comparison_id!r}")
-        c = self.paper.comparisons[comparison_id]
-        before = self.values(c.table, c.before, c.subset)
-        after = self.values(c.table, c.after, c.subset)
-        key = self.table(c.table).primary_key
-        keys = tuple(self.rows(c.table, c.subset)[key[0]].tolist()) if key else ()
-        return PairedData(c, keys, tuple(before.tolist()), tuple(after.tolist()))
-
-    def printed(self, claim_id: str):
-        for claim in self.paper.claims:
-            if claim.id == claim_id:
-                if claim.printed is None:
-                    self.fail(f"refers to claim {claim_id!r}, whose printed {claim.reported!r} holds several numbers "
-                              "and names no part")
-                return claim.printed
-        self.fail(f"refers to unknown claim {claim_id!r}")
 
 
 KINDS = ("value", "p_value", "bound", "check", "contradiction", "none")
@@ -275,46 +150,28 @@ def cell_at_most(ctx: Context, params: dict) -> Recomputed:
     if key is None:
         ctx.fail(f"table {params['table']!r} has no primary key to find row {params['row']!r}")
     minuend, subtrahend = params["bound"]
-    value = _cell(ctx, params["table"], params["row"], minuend) - _cell(ctx, params["table"], params["row"], subtrahend)
+    value = ctx.cell(params["table"], params["row"], minuend) - ctx.cell(params["table"], params["row"], subtrahend)
     return Recomputed(value, f"upper bound {minuend} - {subtrahend} of {key} {params['row']} = {fmt_count(value)}", 1,
                       check=_at_most(value))
 
 
-def _cell(ctx: Context, table: str, key, column: str) -> Fraction:
-    """One numeric cell, exact, found by a one-field primary key."""
-    t = ctx.table(table)
-    if len(t.primary_key) != 1:
-        ctx.fail(f"table {table!r} needs a one-field primary key to find row {key!r}")
-    name = t.primary_key[0]
-    if key not in t.position:
-        ctx.fail(f"table {table!r} has no row with {name} = {key!r}")
-    ctx.column_name(table, column)
-    if column not in t.exact:
-        ctx.fail(f"column {table}.{column} is not numeric")
-    value = t.exact[column][t.position[key]]
-    ctx.cells_read.append((table, key, column))
-    if value is None:
-        ctx.fail(f"cell {table}.{column} of row {key!r} is missing")
-    return value
-
-
 def cell(ctx: Context, params: dict) -> Recomputed:
     """The same count printed elsewhere: one cell, transcribed from a different sentence than the claim."""
-    value = _cell(ctx, params["table"], params["row"], params["column"])
+    value = ctx.cell(params["table"], params["row"], params["column"])
     return Recomputed(value, f"{params['table']}.{params['column']} of row {params['row']!r}", 1)
 
 
 def row_sum(ctx: Context, params: dict) -> Recomputed:
     rows = params["rows"]
-    values = [_cell(ctx, params["table"], k, params["column"]) for k in rows]
+    values = [ctx.cell(params["table"], k, params["column"]) for k in rows]
     return Recomputed(sum(values, Fraction(0)), f"sum of {params['table']}.{params['column']} over rows "
                       + " + ".join(f"{k!r} ({fmt_count(v)})" for k, v in zip(rows, values)), len(rows))
 
 
 def row_difference(ctx: Context, params: dict) -> Recomputed:
     minus = params["minus"]
-    total = _cell(ctx, params["table"], params["row"], params["column"])
-    values = [_cell(ctx, params["table"], k, params["column"]) for k in minus]
+    total = ctx.cell(params["table"], params["row"], params["column"])
+    values = [ctx.cell(params["table"], k, params["column"]) for k in minus]
     return Recomputed(total - sum(values, Fraction(0)), f"{params['table']}.{params['column']} of row {params['row']!r} "
                       f"({fmt_count(total)}) minus " + " + ".join(f"{k!r} ({fmt_count(v)})" for k, v in zip(minus, values)),
                       1 + len(minus))
@@ -322,7 +179,7 @@ def row_difference(ctx: Context, params: dict) -> Recomputed:
 
 def at_most_cell(ctx: Context, params: dict) -> Recomputed:
     """A subset cannot exceed its set: the printed count must be at most another cell."""
-    value = _cell(ctx, params["table"], params["row"], params["column"])
+    value = ctx.cell(params["table"], params["row"], params["column"])
     return Recomputed(value, f"upper bound {params['table']}.{params['column']} of row {params['row']!r} = "
                       f"{fmt_count(value)} ({params['why']})", 1, check=_at_most(value))
 
@@ -333,7 +190,7 @@ def grim_mean(ctx: Context, params: dict) -> Recomputed:
     elif "n_rows_of" in params:
         n_value = Fraction(_n(ctx, params))
     elif {"table", "row", "column"} <= set(params):
-        n_value = _cell(ctx, params["table"], params["row"], params["column"])
+        n_value = ctx.cell(params["table"], params["row"], params["column"])
     else:
         ctx.fail("grim_mean needs n: either 'n_rows_of' or 'table', 'row' and 'column' of a count")
     if n_value.denominator != 1:
@@ -355,43 +212,27 @@ def grim_mean(ctx: Context, params: dict) -> Recomputed:
     return Recomputed(None, method, n, check=check)
 
 
-def _printed_cell(ctx: Context, table: str, key, column: str):
-    """A summary cell kept as printed text, parsed by the rounding engine."""
-    t = ctx.table(table)
-    name = t.primary_key[0]
-    row = t.frame[t.frame[name] == key]
-    if len(row) != 1:
-        ctx.fail(f"table {table!r} has no row with {name} = {key!r}")
-    text = row[ctx.column_name(table, column)].iloc[0]
-    if not isinstance(text, str) or not text:
-        ctx.fail(f"cell {table}.{column} of row {key!r} is empty")
-    try:
-        return rounding.parse(text)
-    except ValueError as e:
-        ctx.fail(f"cell {table}.{column} of row {key!r}: {e}")
-
-
 def _n(ctx: Context, params: dict) -> int:
     return len(ctx.table(params["n_rows_of"]).frame)
 
 
 def summary_value(ctx: Context, params: dict) -> Recomputed:
     """The same quantity printed in another place (another table, the abstract): must agree."""
-    other = _printed_cell(ctx, params["table"], params["row"], params["column"])
+    other = ctx.printed_cell(params["table"], params["row"], params["column"])
     return Recomputed(Fraction(other.value), f"printed {other.text} in {params['table']}.{params['column']} of row "
                       f"{params['row']!r}", 1)
 
 
 def summary_percent(ctx: Context, params: dict) -> Recomputed:
     """A printed percentage against the printed count it belongs to and the number of patients."""
-    count = _printed_cell(ctx, params["table"], params["row"], "count")
+    count = ctx.printed_cell(params["table"], params["row"], "count")
     n = _n(ctx, params)
     return _percent(int(count.value), n, f"the printed count ({params['table']} row {params['row']!r}) over the {n} "
                     f"rows of {params['n_rows_of']}")
 
 
 def grimmer_sd(ctx: Context, params: dict) -> Recomputed:
-    mean, n = _printed_cell(ctx, params["table"], params["row"], "mean"), _n(ctx, params)
+    mean, n = ctx.printed_cell(params["table"], params["row"], "mean"), _n(ctx, params)
 
     def check(sd) -> Outcome:
         found = stats.grimmer(mean, sd, n)
@@ -405,12 +246,12 @@ def grimmer_sd(ctx: Context, params: dict) -> Recomputed:
 
 
 def sd_feasible(ctx: Context, params: dict) -> Recomputed:
-    mean, n = _printed_cell(ctx, params["table"], params["row"], "mean"), _n(ctx, params)
+    mean, n = ctx.printed_cell(params["table"], params["row"], "mean"), _n(ctx, params)
     t = ctx.table(params["table"]).frame
     row = t[t[ctx.table(params["table"]).primary_key[0]] == params["row"]].iloc[0]
     if "range_low" in row and row["range_low"]:
-        low = _printed_cell(ctx, params["table"], params["row"], "range_low")
-        high = _printed_cell(ctx, params["table"], params["row"], "range_high")
+        low = ctx.printed_cell(params["table"], params["row"], "range_low")
+        high = ctx.printed_cell(params["table"], params["row"], "range_high")
         smallest, largest = stats.sd_limits(mean, n, low, high)
         given = f"mean {mean.text}, range {low.text} to {high.text}"
     else:
@@ -428,7 +269,7 @@ def sd_feasible(ctx: Context, params: dict) -> Recomputed:
 
 def paired_mark(ctx: Context, params: dict) -> Recomputed:
     t, n = params["table"], _n(ctx, params)
-    cells = [_printed_cell(ctx, t, r, c) for r in (params["baseline_row"], params["row"]) for c in ("mean", "sd")]
+    cells = [ctx.printed_cell(t, r, c) for r in (params["baseline_row"], params["row"]) for c in ("mean", "sd")]
     method = (f"paired t-test from summaries, n = {n}, df = {n - 1}, baseline {cells[0].text} ({cells[1].text}) vs "
               f"{cells[2].text} ({cells[3].text}), means and SDs within their rounding (scipy.stats.t; R: "
               "2 * pt(-abs(t), n - 1)); a Wilcoxon test cannot be checked from summaries")
@@ -457,7 +298,7 @@ def percent_of_claim(ctx: Context, params: dict) -> Recomputed:
 
 def range_contains_mean(ctx: Context, params: dict) -> Recomputed:
     """A printed range end must not lie beyond the printed mean (min <= mean <= max)."""
-    mean = _printed_cell(ctx, params["table"], params["row"], "mean")
+    mean = ctx.printed_cell(params["table"], params["row"], "mean")
     m = mean.interval("half_up")
 
     def check(end) -> Outcome:
@@ -469,7 +310,7 @@ def range_contains_mean(ctx: Context, params: dict) -> Recomputed:
 
 
 def _arm(ctx: Context, table: str, row: str) -> tuple[int, int]:
-    k, n = _cell(ctx, table, row, "events"), _cell(ctx, table, row, "n")
+    k, n = ctx.cell(table, row, "events"), ctx.cell(table, row, "n")
     if k.denominator != 1 or n.denominator != 1:
         ctx.fail(f"row {row!r} of {table!r} does not hold whole counts")
     return int(k), int(n)
@@ -483,7 +324,7 @@ def arm_percent(ctx: Context, params: dict) -> Recomputed:
 
 def percent_attainable(ctx: Context, params: dict) -> Recomputed:
     """Whether any whole count k out of n gives the printed percentage (when k is not printed)."""
-    n_value = Fraction(params["n"]) if "n" in params else _cell(ctx, params["table"], params["row"], params["column"])
+    n_value = Fraction(params["n"]) if "n" in params else ctx.cell(params["table"], params["row"], params["column"])
     if n_value.denominator != 1 or n_value < 1:
         ctx.fail(f"percent_attainable needs a whole n >= 1, got {n_value}")
     n = int(n_value)
@@ -529,7 +370,7 @@ def rr_centre(ctx: Context, params: dict) -> Recomputed:
     exact: the squared estimate must overlap the products of the CI ends over their rounding.
     """
     part = params["part"]
-    others = {c: _printed_cell(ctx, params["table"], params["row"], c) for c in _RATIO_PARTS if c != part}
+    others = {c: ctx.printed_cell(params["table"], params["row"], c) for c in _RATIO_PARTS if c != part}
 
     def check(printed) -> Outcome:
         est, low, high = ({**others, part: printed}[c].interval("half_up") for c in _RATIO_PARTS)
@@ -548,7 +389,7 @@ def subset_total(ctx: Context, params: dict) -> Recomputed:
     if own not in (params["k_claim"], params["total_claim"]):
         ctx.fail("subset_total judges either its 'k_claim' or its 'total_claim'")
     rows = params["rows"]
-    sizes = {r: int(_cell(ctx, params["table"], r, "n")) for r in rows}
+    sizes = {r: int(ctx.cell(params["table"], r, "n")) for r in rows}
     other = ctx.printed(params["total_claim"] if own == params["k_claim"] else params["k_claim"])
 
     def check(printed) -> Outcome:

@@ -13,7 +13,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from reanalysis import diagnosis, stats
-from reanalysis.analyses import ANALYSES, Context, PairedData, check_params, fmt_count, recompute
+from reanalysis.analyses import ANALYSES, check_params, fmt_count, recompute
+from reanalysis.context import Context, PairedData
 from reanalysis.claims import Claim, PaperClaims, load_claims
 from reanalysis.datasets import Dataset, load_dataset
 from reanalysis.errors import ClaimError

@@ -2,7 +2,8 @@ from fractions import Fraction
 
 import pytest
 
-from reanalysis.analyses import ANALYSES, Context, recompute
+from reanalysis.analyses import ANALYSES, recompute
+from reanalysis.context import Context
 from reanalysis.claims import load_claims
 from reanalysis.datasets import load_dataset
 from reanalysis.errors import ClaimError

@@ -207,7 +207,7 @@ def test_evaluate_all_on_a_missing_folder_is_bad_input(tmp_path):
 
 
 def test_itt_without_a_withdrawn_row_takes_the_difference():
-    from reanalysis.analyses import Context
+    from reanalysis.context import Context
     from reanalysis.claims import ProportionSpec
     from reanalysis.engine import _proportions, load_paper
 
@@ -275,7 +275,7 @@ def test_method_search_skips_only_the_tests_that_cannot_be_computed(project):
 def test_p_exactly_at_alpha_is_not_significant(ohtomo, monkeypatch):
     """p < alpha is the paper's rule: a recomputed p of exactly 0.05 contradicts a printed 'p=0.016'."""
     from reanalysis import engine
-    from reanalysis.analyses import Recomputed
+    from reanalysis.context import Recomputed
 
     claim = next(c for c in ohtomo.claims.claims if c.analysis == "paired_t_p" and c.reported == "0.016")
     monkeypatch.setattr(engine, "recompute", lambda ctx, analysis, params: Recomputed(0.05, "stub", 9))
@@ -404,7 +404,7 @@ def test_panel_rows_are_matched_on_the_whole_variable_name():
 
 
 def test_a_count_that_is_not_whole_is_refused():
-    from reanalysis.analyses import Context
+    from reanalysis.context import Context
     from reanalysis.engine import _whole, load_paper
 
     dataset, paper = load_paper(DATASETS / "ohtomo2005")
@@ -431,7 +431,8 @@ def test_every_verdict_with_evidence_follows_the_printed_value(folder):
     neighbour its check rejects (and there must be one); a discrepant claim must stop being
     discrepant on every neighbour its check accepts. A check that never read the printed value would
     fail here."""
-    from reanalysis.analyses import ANALYSES, Context, recompute
+    from reanalysis.analyses import ANALYSES, recompute
+    from reanalysis.context import Context
     from reanalysis.engine import _judge, load_paper
     from reanalysis.judge import judge
 
@@ -518,7 +519,7 @@ def test_one_rounding_rule_for_both_ends_of_a_range(low, high, clash):
 def test_a_float_match_at_an_interval_end_is_named_in_the_method(monkeypatch):
     """A library p-value within 1e-9 relative of an end of the printed interval: reproduced, at the boundary."""
     from reanalysis import engine
-    from reanalysis.analyses import Recomputed
+    from reanalysis.context import Recomputed
 
     dataset, paper = engine.load_paper(DATASETS / "ohtomo2005")
     claim = next(c for c in paper.claims if c.id == "results-relapse-p")  # printed 0.016: [0.0155, 0.0165)

@@ -2,7 +2,7 @@ from fractions import Fraction
 
 import pytest
 
-from reanalysis.analyses import Outcome, Recomputed
+from reanalysis.context import Outcome, Recomputed
 from reanalysis.exact import Root, mean
 from reanalysis.judge import judge, neighbours
 from reanalysis.rounding import parse

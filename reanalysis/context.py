@@ -1,0 +1,169 @@
+"""What an analysis works with: the context that resolves a paper's tables, subsets, cells and claims,
+and the evidence records an analysis returns (:class:`Recomputed`, with a check's :class:`Outcome`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable
+
+import numpy as np
+
+from reanalysis import conditions, rounding
+from reanalysis.claims import Comparison, PaperClaims
+from reanalysis.datasets import Dataset
+from reanalysis.errors import ClaimError
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check says of one printed value: accepted or not, the value it found (shown as the
+    recomputed value), and a clause for the method text."""
+
+    ok: bool
+    value: object
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    """The evidence an analysis returns, with the exact method and the rows it used.
+
+    ``value`` is a recomputed number: a ``Fraction`` or :class:`~reanalysis.exact.Root` for exact
+    arithmetic on transcribed decimals, a float for a library statistic. ``check``, when set, is
+    a function of a printed value (:class:`~reanalysis.rounding.Printed`) returning an
+    :class:`Outcome`; bounds and consistency checks are judged through it, never by reading the
+    claim.
+    """
+
+    value: object
+    method: str
+    n: int
+    check: Callable | None = None
+
+
+@dataclass(frozen=True)
+class PairedData:
+    """The before and after values of one paired comparison, in patient order."""
+
+    comparison: Comparison
+    keys: tuple
+    before: tuple
+    after: tuple
+
+
+class Context:
+    """Resolves tables, subsets, columns and other claims for one paper; raises ClaimError on bad references."""
+
+    def __init__(self, dataset: Dataset, paper: PaperClaims, claim_id: str):
+        self.dataset, self.paper, self.claim_id = dataset, paper, claim_id
+        self.cells_read = []  # (table, row key, column) of every single cell an analysis read
+
+    def circular(self) -> list:
+        """The cells read so far that were transcribed from this claim's own printed text."""
+        return [(t, k, c) for t, k, c in self.cells_read if self.table(t).claim_cells.get((k, c)) == self.claim_id]
+
+    def fail(self, message: str):
+        raise ClaimError(f"{self.paper.path}, claim {self.claim_id!r}: {message}")
+
+    def table(self, name: str):
+        if name not in self.dataset.tables:
+            self.fail(f"unknown table {name!r}; the datapackage has {', '.join(self.dataset.tables)}")
+        return self.dataset.tables[name]
+
+    def rows(self, table: str, subset: str | None):
+        """The rows of ``table`` in ``subset`` (all rows when None), matched through the primary key."""
+        t = self.table(table)
+        frame = t.frame
+        if subset is None:
+            return frame
+        if subset not in self.paper.subsets:
+            self.fail(f"unknown subset {subset!r}; declared: {', '.join(self.paper.subsets) or 'none'}")
+        s = self.paper.subsets[subset]
+        source = self.table(s.table)
+        try:
+            mask, _ = conditions.select(source.frame, source.fields, s.where)
+        except ValueError as e:
+            self.fail(f"subset {subset!r}: {e}")
+        keep = source.frame[mask]
+        if s.table == table:
+            return frame.loc[keep.index]
+        if not t.primary_key or tuple(t.primary_key) != tuple(source.primary_key):
+            self.fail(f"subset {subset!r} is defined on table {s.table!r}, which shares no primary key with {table!r}")
+        key = list(t.primary_key)
+        wanted = set(keep[key].itertuples(index=False, name=None))
+        return frame[[tuple(r) in wanted for r in frame[key].itertuples(index=False, name=None)]]
+
+    def column_name(self, table: str, column: str) -> str:
+        if column not in self.table(table).fields:
+            self.fail(f"table {table!r} has no column {column!r}")
+        return column
+
+    def values(self, table: str, column: str, subset: str | None) -> np.ndarray:
+        """A numeric column over a subset; missing cells are an error, never silently dropped."""
+        rows = self.rows(table, subset)
+        col = rows[self.column_name(table, column)]
+        if self.table(table).fields[column]["type"] not in ("integer", "number"):
+            self.fail(f"column {table}.{column} is not numeric")
+        if col.isna().any():
+            self.fail(f"column {table}.{column} has missing cells in subset {subset or 'all rows'}; "
+                      "choose a subset without them")
+        return col.to_numpy(dtype=float)
+
+    def exact_values(self, table: str, column: str, subset: str | None) -> list:
+        """A numeric column over a subset as exact fractions of the transcribed text."""
+        rows = self.rows(table, subset)
+        self.values(table, column, subset)  # the same checks: numeric, no missing cells
+        cells = self.table(table).exact[column]
+        return [cells[i] for i in rows.index]
+
+    def paired(self, comparison_id: str) -> PairedData:
+        if comparison_id not in self.paper.comparisons:
+            self.fail(f"unknown comparison {comparison_id!r}")
+        c = self.paper.comparisons[comparison_id]
+        before = self.values(c.table, c.before, c.subset)
+        after = self.values(c.table, c.after, c.subset)
+        key = self.table(c.table).primary_key
+        keys = tuple(self.rows(c.table, c.subset)[key[0]].tolist()) if key else ()
+        return PairedData(c, keys, tuple(before.tolist()), tuple(after.tolist()))
+
+    def printed(self, claim_id: str):
+        for claim in self.paper.claims:
+            if claim.id == claim_id:
+                if claim.printed is None:
+                    self.fail(f"refers to claim {claim_id!r}, whose printed {claim.reported!r} holds several numbers "
+                              "and names no part")
+                return claim.printed
+        self.fail(f"refers to unknown claim {claim_id!r}")
+
+    def cell(self, table: str, key, column: str) -> Fraction:
+        """One numeric cell, exact, found by a one-field primary key."""
+        t = self.table(table)
+        if len(t.primary_key) != 1:
+            self.fail(f"table {table!r} needs a one-field primary key to find row {key!r}")
+        name = t.primary_key[0]
+        if key not in t.position:
+            self.fail(f"table {table!r} has no row with {name} = {key!r}")
+        self.column_name(table, column)
+        if column not in t.exact:
+            self.fail(f"column {table}.{column} is not numeric")
+        value = t.exact[column][t.position[key]]
+        self.cells_read.append((table, key, column))
+        if value is None:
+            self.fail(f"cell {table}.{column} of row {key!r} is missing")
+        return value
+
+    def printed_cell(self, table: str, key, column: str):
+        """A summary cell kept as printed text, parsed by the rounding engine."""
+        t = self.table(table)
+        name = t.primary_key[0]
+        row = t.frame[t.frame[name] == key]
+        if len(row) != 1:
+            self.fail(f"table {table!r} has no row with {name} = {key!r}")
+        text = row[self.column_name(table, column)].iloc[0]
+        if not isinstance(text, str) or not text:
+            self.fail(f"cell {table}.{column} of row {key!r} is empty")
+        try:
+            return rounding.parse(text)
+        except ValueError as e:
+            self.fail(f"cell {table}.{column} of row {key!r}: {e}")
