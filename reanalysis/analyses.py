@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Callable
 
-from reanalysis import conditions, exact, rounding, stats
+from reanalysis import conditions, exact, inference, quantiles, rounding, statcheck, stats, testing
 from reanalysis.claims import REASONS
 from reanalysis.context import Context, Outcome, Recomputed
 
@@ -76,12 +76,14 @@ def _subset_label(params: dict) -> str:
 
 
 def count(ctx: Context, params: dict) -> Recomputed:
+    """The number of rows of a table (over a subset) that meet a condition (``where``); all rows without one."""
     selected, rows, cond = _where(ctx, params)
     return Recomputed(Fraction(len(selected)), f"count of rows of {params['table']} ({_subset_label(params)}) "
                       f"where {cond}", len(rows))
 
 
 def percent(ctx: Context, params: dict) -> Recomputed:
+    """The percentage of the rows of a table (over a subset) that meet a condition, exact, with its Clopper-Pearson CI in the method."""
     selected, rows, cond = _where(ctx, params)
     return _percent(len(selected), len(rows), f"rows of {params['table']} ({_subset_label(params)}) where {cond}")
 
@@ -93,22 +95,64 @@ def _percent(k: int, n: int, what: str) -> Recomputed:
                       f"{100 * ci.ci_low:.1f}% to {100 * ci.ci_high:.1f}%", n)
 
 
+_DDOF = {"n-1": 1, "n": 0}
+_EXACT = "exact arithmetic on the transcribed decimals"
+
+
+def _spread(kind: str) -> Callable:
+    """SD, variance or SE with the declared denominator (``n-1``, R's default, or ``n``)."""
+    def compute(x, params) -> tuple:
+        ddof = _DDOF[params.get("denominator", "n-1")]
+        den = "n - 1" if ddof else "n"
+        if kind == "variance":
+            return exact.variance(x, ddof), f"variance, {den} denominator, {_EXACT} (R: var{'' if ddof else ' * (n - 1) / n'})"
+        if kind == "sd":
+            return exact.sd(x, ddof), (f"{'sample ' if ddof else ''}SD, {den} denominator, {_EXACT} and compared "
+                                       f"through its square (R: sd{'' if ddof else ' * sqrt((n - 1) / n)'})")
+        return (exact.Root(exact.variance(x, ddof) / len(x)),
+                f"standard error of the mean, SD ({den} denominator) / sqrt(n), {_EXACT} and compared through its "
+                "square (R: sd(x) / sqrt(length(x)))")
+    return compute
+
+
 _DESCRIBE = {
-    "mean": (exact.mean, "mean, exact arithmetic on the transcribed decimals (R: mean)"),
-    "sd": (exact.sd, "sample SD, n - 1 denominator, exact arithmetic on the transcribed decimals and compared "
-                     "through its square (R: sd)"),
-    "min": (min, "minimum"),
-    "max": (max, "maximum"),
+    "mean": lambda x, params: (exact.mean(x), f"mean, {_EXACT} (R: mean)"),
+    "sd": _spread("sd"),
+    "variance": _spread("variance"),
+    "se": _spread("se"),
+    "min": lambda x, params: (min(x), "minimum"),
+    "max": lambda x, params: (max(x), "maximum"),
+    "median": lambda x, params: (quantiles.median(x), f"median, {_EXACT} (R: median)"),
+    "quantile": lambda x, params: (quantiles.quantile(x, params["prob"], params.get("type", 7)),
+                                   f"quantile at {params['prob']}, R's type {params.get('type', 7)}, {_EXACT} "
+                                   f"(R: quantile(x, {params['prob']}, type = {params.get('type', 7)}))"),
+    "iqr": lambda x, params: (quantiles.iqr(x, params.get("type", 7)),
+                              f"interquartile range, R's quantile type {params.get('type', 7)}, {_EXACT} "
+                              f"(R: IQR(x, type = {params.get('type', 7)}))"),
+}
+
+
+_DESCRIBE_DOCS = {
+    "mean": "The mean of a column over a subset, exact.",
+    "sd": "The SD of a column over a subset (``denominator`` n-1, the sample SD, or n), exact, compared through its square.",
+    "variance": "The variance of a column over a subset (``denominator`` n-1 or n), exact.",
+    "se": "The standard error of the mean, SD / sqrt(n), of a column over a subset, exact, compared through its square.",
+    "min": "The smallest value of a column over a subset.",
+    "max": "The largest value of a column over a subset.",
+    "median": "The median of a column over a subset, exact.",
+    "quantile": "A quantile of a column over a subset at ``prob``, with R's quantile ``type`` (1 to 9, default 7), exact.",
+    "iqr": "The interquartile range of a column over a subset, with R's quantile ``type`` (default 7), exact.",
 }
 
 
 def _describe(name: str) -> Callable:
-    function, label = _DESCRIBE[name]
+    function = _DESCRIBE[name]
 
     def run(ctx: Context, params: dict) -> Recomputed:
-        x = ctx.exact_values(params["table"], params["column"], params.get("subset"))
-        value = function(x)
-        method = f"{label} of {params['table']}.{params['column']} ({_subset_label(params)}, n = {len(x)})"
+        x = ctx.exact_values(params["table"], params["column"], params.get("subset"), params.get("missing"))
+        value, label = function(x, params)
+        available = ", the rows that have a value" if params.get("missing") else ""
+        method = f"{label} of {params['table']}.{params['column']} ({_subset_label(params)}{available}, n = {len(x)})"
         conversion = params.get("convert")
         if conversion is not None:
             factor, text = _CONVERSIONS[conversion]
@@ -116,10 +160,12 @@ def _describe(name: str) -> Callable:
             method = f"{method}, converted as {text}"
         return Recomputed(value, method, len(x))
     run.__name__ = name
+    run.__doc__ = _DESCRIBE_DOCS[name]
     return run
 
 
 def paired_t_p(ctx: Context, params: dict) -> Recomputed:
+    """The two-sided p-value of the paired t-test of a [[comparison]] (after - before)."""
     data = ctx.paired(params["comparison"])
     res = stats.paired_t(data.before, data.after)
     return Recomputed(res.p_value, f"{res.method}; t = {res.statistic:.4f}, df = {res.df}, "
@@ -127,6 +173,7 @@ def paired_t_p(ctx: Context, params: dict) -> Recomputed:
 
 
 def remainder(ctx: Context, params: dict) -> Recomputed:
+    """The rows of a table (over a subset) minus counts printed elsewhere (other claims, by id)."""
     rows = ctx.rows(params["table"], params.get("subset"))
     taken = [ctx.printed(o) for o in params["minus"]]
     value = len(rows) - sum(Fraction(p.value) for p in taken)
@@ -162,6 +209,7 @@ def cell(ctx: Context, params: dict) -> Recomputed:
 
 
 def row_sum(ctx: Context, params: dict) -> Recomputed:
+    """The sum of one column of a count table over several rows, exact."""
     rows = params["rows"]
     values = [ctx.cell(params["table"], k, params["column"]) for k in rows]
     return Recomputed(sum(values, Fraction(0)), f"sum of {params['table']}.{params['column']} over rows "
@@ -169,6 +217,7 @@ def row_sum(ctx: Context, params: dict) -> Recomputed:
 
 
 def row_difference(ctx: Context, params: dict) -> Recomputed:
+    """One row's cell minus other rows' cells of the same column, exact."""
     minus = params["minus"]
     total = ctx.cell(params["table"], params["row"], params["column"])
     values = [ctx.cell(params["table"], k, params["column"]) for k in minus]
@@ -185,6 +234,7 @@ def at_most_cell(ctx: Context, params: dict) -> Recomputed:
 
 
 def grim_mean(ctx: Context, params: dict) -> Recomputed:
+    """GRIM: whether a printed mean of n values, each a multiple of ``granularity``, is attainable at all."""
     if "n" in params:
         n_value = Fraction(params["n"])
     elif "n_rows_of" in params:
@@ -232,6 +282,7 @@ def summary_percent(ctx: Context, params: dict) -> Recomputed:
 
 
 def grimmer_sd(ctx: Context, params: dict) -> Recomputed:
+    """GRIMMER: whether a printed SD is attainable for whole-number data with the printed mean and n."""
     mean, n = ctx.printed_cell(params["table"], params["row"], "mean"), _n(ctx, params)
 
     def check(sd) -> Outcome:
@@ -246,6 +297,7 @@ def grimmer_sd(ctx: Context, params: dict) -> Recomputed:
 
 
 def sd_feasible(ctx: Context, params: dict) -> Recomputed:
+    """Whether a printed SD lies within the smallest and largest SD that n values with the printed mean and range (or lower limit ``floor``) can have."""
     mean, n = ctx.printed_cell(params["table"], params["row"], "mean"), _n(ctx, params)
     t = ctx.table(params["table"]).frame
     row = t[t[ctx.table(params["table"]).primary_key[0]] == params["row"]].iloc[0]
@@ -268,6 +320,7 @@ def sd_feasible(ctx: Context, params: dict) -> Recomputed:
 
 
 def paired_mark(ctx: Context, params: dict) -> Recomputed:
+    """A significance mark (or its absence) against the printed before and after means and SDs: some within-patient correlation must give a paired t-test p in the range the mark states."""
     t, n = params["table"], _n(ctx, params)
     cells = [ctx.printed_cell(t, r, c) for r in (params["baseline_row"], params["row"]) for c in ("mean", "sd")]
     method = (f"paired t-test from summaries, n = {n}, df = {n - 1}, baseline {cells[0].text} ({cells[1].text}) vs "
@@ -351,6 +404,7 @@ def two_by_two_p(ctx: Context, params: dict) -> Recomputed:
 
 
 def risk_difference(ctx: Context, params: dict) -> Recomputed:
+    """A risk difference of two arms' events / n, or an end of its 95% CI (Wald or Newcombe's hybrid score)."""
     (k1, n1), (k2, n2) = _arm(ctx, params["table"], params["row_a"]), _arm(ctx, params["table"], params["row_b"])
     res = stats.risk_difference(k1, n1, k2, n2, params["method"])
     part = params["part"]
@@ -518,16 +572,32 @@ class Param:
         elif self.type == "ratio":
             ok = isinstance(value, str) and all(_positive_decimal(t) for t in value.split("/", 1))
             want = 'a positive decimal or ratio of decimals written as a string, such as "12" or "365.25/7"'
+        elif self.type == "positive":
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+            want = "a positive number"
         elif self.type == "whole":
             ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
             want = "a whole number of at least 1"
+        elif self.type == "probability":
+            ok = isinstance(value, str) and _positive_decimal(value) and Decimal(value) < 1 or value in ("0", "1")
+            want = 'a probability from 0 to 1 written as a string, such as "0.25"'
+        elif self.type == "signed":
+            ok = isinstance(value, str) and _decimal(value)
+            want = 'a decimal written as a string, such as "0" or "-1.5"'
         elif self.type == "number":
             ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
             want = "a finite number"
         else:  # choice
-            ok = value in self.choices
-            want = "one of " + ", ".join(self.choices)
+            ok = value in self.choices and not isinstance(value, bool)
+            want = "one of " + ", ".join(map(str, self.choices))
         return None if ok else f"must be {want}, got {value!r}"
+
+
+def _decimal(text: str) -> bool:
+    try:
+        return Decimal(text).is_finite()
+    except InvalidOperation:
+        return False
 
 
 def _positive_decimal(text: str) -> bool:
@@ -568,12 +638,41 @@ PARAMS = {
     "relation": Param("choice", "how the claim must stand to the other claims", tuple(_RELATIONS)),
     "each": Param("choice", "how each value must stand to the printed value", tuple(_EVERY)),
     "scale": Param("ratio", "the factor that puts the other claims' values in this claim's unit (default 1)"),
+    "denominator": Param("choice", "the variance's denominator: n-1 (the sample SD, R's sd; default) or n",
+                         tuple(_DDOF)),
+    "prob": Param("probability", "the quantile's probability, written as a string (\"0.25\")"),
+    "type": Param("choice", "R's quantile type, 1 to 9 (default 7, R's default)", tuple(range(1, 10))),
+    "contrast": Param("name", "a [[contrast]] of the claims file: the two groups compared"),
+    "variance": Param("choice", "equal: Student's t-test (pooled variance, R: var.equal = TRUE); welch: Welch's "
+                                "(R's default)", ("equal", "welch")),
+    "alternative": Param("choice", "the test's alternative (default two-sided, as R's)", inference.ALTERNATIVES),
+    "mu": Param("signed", "the hypothesised mean (default \"0\")"),
+    "result": Param("choice", "which number of the test the claim prints", testing.T_RESULTS),
+    "columns": Param("names", "columns of a count table: with 'rows', the r x c table of counts"),
+    "test": Param("choice", "the test of the table", ("chi_square", "fisher", "mcnemar")),
+    "correction": Param("choice", "continuity correction: none, or continuity (Yates for a 2x2 chi-square, "
+                                  "Edwards for McNemar); default none", ("none", "continuity")),
+    "treatment": Param("key", "the treatment group's row of a summary table (mean, sd and n cells)"),
+    "comparator": Param("key", "the comparator group's row of a summary table"),
+    "statistic_claim": Param("name", "the claim that prints the test statistic"),
+    "df": Param("positive", "degrees of freedom (for r: n - 2)"),
+    "df2": Param("positive", "the second degrees of freedom of an F test"),
+    "sides": Param("choice", "a one- or two-sided test", ("one", "two")),
+    "missing": Param("choice", "\"available\": use only the rows that have a value (missing cells are otherwise an "
+                               "error); the n used is reported", ("available",)),
     "reason": Param("choice", "why the number is not recomputed: the source lacks the data, or the vocabulary lacks "
                               "the statistic", tuple(r for r in REASONS if r != "check_cannot_fail")),
     "statistic": Param("name", "the statistic the vocabulary lacks, in a few words (with reason = vocabulary_lacks)"),
 }
 # Where one name takes other choices in one analysis.
 _OWN_CHOICES = {
+    ("table_test", "result"): testing.TABLE_RESULTS,
+    ("odds_ratio", "result"): testing.RATIO_RESULTS,
+    ("odds_ratio", "method"): ("woolf", "conditional"),
+    ("proportion_ci", "result"): ("ci_low", "ci_high"),
+    ("proportion_ci", "method"): tuple(testing.CI_METHODS),
+    ("p_from_statistic", "test"): statcheck.PRINTED_TESTS,
+    ("tail_odds", "test"): ("t", "z"),
     ("risk_difference", "method"): ("wald", "newcomb"),
     ("rr_centre", "part"): _RATIO_PARTS,
 }
@@ -584,10 +683,16 @@ _COUNT, _PERCENT, _P, _SD, _ANY, _DIFF = (0, None), (0, 100), (0, 1), (0, None),
 ANALYSES = {
     "count": Analysis(count, "value", _COUNT, ("table",), ("subset", "where")),
     "percent": Analysis(percent, "value", _PERCENT, ("table",), ("subset", "where")),
-    "mean": Analysis(_describe("mean"), "value", _ANY, ("table", "column"), ("subset", "convert")),
-    "sd": Analysis(_describe("sd"), "value", _SD, ("table", "column"), ("subset", "convert")),
-    "min": Analysis(_describe("min"), "value", _ANY, ("table", "column"), ("subset", "convert")),
-    "max": Analysis(_describe("max"), "value", _ANY, ("table", "column"), ("subset", "convert")),
+    "mean": Analysis(_describe("mean"), "value", _ANY, ("table", "column"), ("subset", "convert", "missing")),
+    "sd": Analysis(_describe("sd"), "value", _SD, ("table", "column"), ("subset", "convert", "missing", "denominator")),
+    "variance": Analysis(_describe("variance"), "value", _SD, ("table", "column"), ("subset", "missing", "denominator")),
+    "se": Analysis(_describe("se"), "value", _SD, ("table", "column"), ("subset", "convert", "missing", "denominator")),
+    "min": Analysis(_describe("min"), "value", _ANY, ("table", "column"), ("subset", "convert", "missing")),
+    "max": Analysis(_describe("max"), "value", _ANY, ("table", "column"), ("subset", "convert", "missing")),
+    "median": Analysis(_describe("median"), "value", _ANY, ("table", "column"), ("subset", "convert", "missing")),
+    "quantile": Analysis(_describe("quantile"), "value", _ANY, ("table", "column", "prob"),
+                         ("subset", "convert", "missing", "type")),
+    "iqr": Analysis(_describe("iqr"), "value", _SD, ("table", "column"), ("subset", "convert", "missing", "type")),
     "paired_t_p": Analysis(paired_t_p, "p_value", _P, ("comparison",)),
     "remainder": Analysis(remainder, "value", _COUNT, ("table", "minus"), ("subset",), summary=True),
     "cell_at_most": Analysis(cell_at_most, "bound", _COUNT, ("table", "row", "bound"), summary=True),
@@ -612,6 +717,27 @@ ANALYSES = {
     "sum_of_claims": Analysis(sum_of_claims, "value", _COUNT, ("claims",), summary=True),
     "every": Analysis(every, "check", _ANY, ("table", "column", "each"), ("subset",)),
     "contradiction": Analysis(contradiction, "contradiction", _ANY, ("claims", "relation", "why"), ("scale",), summary=True),
+    "two_sample_t_p": Analysis(testing.two_sample_t_p, "p_value", _P, ("contrast", "column", "variance"),
+                               ("alternative", "missing")),
+    "two_sample_t": Analysis(testing.two_sample_t, "value", _ANY, ("contrast", "column", "variance", "result"),
+                             ("alternative", "missing")),
+    "one_sample_t_p": Analysis(testing.one_sample_t_p, "p_value", _P, ("table", "column"),
+                               ("subset", "mu", "alternative", "missing")),
+    "one_sample_t": Analysis(testing.one_sample_t, "value", _ANY, ("table", "column", "result"),
+                             ("subset", "mu", "alternative", "missing")),
+    "rank_sum_p": Analysis(testing.rank_sum_p, "p_value", _P, ("contrast", "column"), ("alternative", "missing")),
+    "rank_sum_w": Analysis(testing.rank_sum_w, "value", _COUNT, ("contrast", "column"), ("alternative", "missing")),
+    "table_test_p": Analysis(testing.table_test_p, "p_value", _P, ("table", "rows", "columns", "test"), ("correction",)),
+    "table_test": Analysis(testing.table_test, "value", _COUNT, ("table", "rows", "columns", "test", "result"),
+                           ("correction",)),
+    "odds_ratio": Analysis(testing.odds_ratio, "value", (0, None), ("table", "rows", "columns", "method", "result")),
+    "proportion_ci": Analysis(testing.proportion_ci, "value", _PERCENT, ("table", "row", "method", "result")),
+    "t_from_summaries": Analysis(testing.t_from_summaries, "check", _P, ("table", "treatment", "comparator", "variance"),
+                                 summary=True),
+    "p_from_statistic": Analysis(testing.p_from_statistic, "check", _P, ("statistic_claim", "test"),
+                                 ("df", "df2", "sides"), summary=True),
+    "tail_odds": Analysis(testing.tail_odds, "check", (0, None), ("statistic_claim", "test"), ("df", "sides"),
+                          summary=True),
     "not_recomputable": Analysis(not_recomputable, "none", _ANY, ("reason",), ("statistic",)),
 }
 
@@ -629,13 +755,18 @@ def check_params(ctx: Context, analysis: str, params: dict) -> Analysis:
         ctx.fail(f"analysis {analysis!r} does not take parameter {sorted(extra)[0]!r}; it takes "
                  f"{', '.join(spec.required + spec.optional) or 'none'}")
     for key, value in params.items():
-        param = PARAMS[key]
-        if (analysis, key) in _OWN_CHOICES:
-            param = Param(param.type, param.meaning, _OWN_CHOICES[analysis, key])
-        problem = param.problem(value)
+        problem = param(analysis, key).problem(value)
         if problem:
-            ctx.fail(f"analysis {analysis!r}, parameter {key!r} ({param.meaning}) {problem}")
+            ctx.fail(f"analysis {analysis!r}, parameter {key!r} ({PARAMS[key].meaning}) {problem}")
     return spec
+
+
+def param(analysis: str, key: str) -> Param:
+    """The parameter ``key`` as ``analysis`` takes it (with the choices of its own where it has them)."""
+    found = PARAMS[key]
+    if (analysis, key) in _OWN_CHOICES:
+        return Param(found.type, found.meaning, _OWN_CHOICES[analysis, key])
+    return found
 
 
 def recompute(ctx: Context, analysis: str, params: dict) -> Recomputed | None:

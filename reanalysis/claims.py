@@ -28,10 +28,11 @@ REASONS = {
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # The keys each part of a claims file may hold; any other key is an error (a typo is never ignored).
 KEYS = {
-    "file": {"paper", "subset", "comparison", "proportion", "figure", "pooled", "claim"},
+    "file": {"paper", "subset", "comparison", "contrast", "proportion", "figure", "pooled", "claim"},
     "paper": {"id", "source", "alpha", "report_notes", "disease", "regimen", "decimal_comma"},
     "subset": {"id", "description", "table", "where"},
     "comparison": {"id", "label", "table", "before", "after", "unit", "subset"},
+    "contrast": {"id", "label", "table", "by", "treatment", "comparator", "subset"},
     "proportion": {"id", "label", "table", "row", "itt_row", "withdrawn_row", "where", "disease", "regimen"},
     "remission_bars": {"id", "kind", "title", "bar"},
     "summary_panels": {"id", "kind", "title", "table", "variables"},
@@ -65,6 +66,24 @@ class Comparison:
     before: str
     after: str
     unit: str
+    subset: str | None = None
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """Two groups the paper compares, declared once and named by every claim about them.
+
+    With ``by``, the rows of a patient table whose column ``by`` holds ``treatment`` or
+    ``comparator`` (over ``subset`` when given); without it, two rows of a count table, keys
+    ``treatment`` and ``comparator``, each with an ``events`` and an ``n`` cell.
+    """
+
+    id: str
+    label: str
+    table: str
+    treatment: object
+    comparator: object
+    by: str | None = None
     subset: str | None = None
 
 
@@ -169,6 +188,7 @@ class PaperClaims:
     report_notes: tuple
     subsets: dict
     comparisons: dict
+    contrasts: dict
     proportions: tuple
     figures: tuple
     pooled: tuple
@@ -198,7 +218,7 @@ def load_claims(path: Path) -> PaperClaims:
     if not isinstance(paper, dict) or not isinstance(paper.get("id"), str):
         raise ClaimError(f"{path}: needs a [paper] table with an 'id'")
     _known(path, paper, "paper", "[paper]")
-    for kind in ("subset", "comparison", "proportion", "figure", "pooled", "claim"):
+    for kind in ("subset", "comparison", "contrast", "proportion", "figure", "pooled", "claim"):
         if not isinstance(doc.get(kind, []), list):
             raise ClaimError(f"{path}: '{kind}' must be an array of tables, written [[{kind}]]")
     if not isinstance(paper.get("source"), str) or not paper["source"].strip() or "/" in paper["source"]:
@@ -229,6 +249,15 @@ def load_claims(path: Path) -> PaperClaims:
             raise ClaimError(f"{locate(path, claim=cid)}: unknown subset {c['subset']!r}")
         comparisons[_unique(path, comparisons, cid, "comparison")] = Comparison(
             cid, c["label"], c["table"], c["before"], c["after"], c["unit"], c.get("subset"))
+    contrasts = {}
+    for c in doc.get("contrast", []):
+        cid = _id(path, c, "contrast")
+        _known(path, c, "contrast", f"[[contrast]] {cid!r}")
+        _require(path, c, ("label", "table", "treatment", "comparator"), cid)
+        if c.get("subset") is not None and c["subset"] not in subsets:
+            raise ClaimError(f"{locate(path, claim=cid)}: unknown subset {c['subset']!r}")
+        contrasts[_unique(path, contrasts, cid, "contrast")] = Contrast(
+            cid, c["label"], c["table"], c["treatment"], c["comparator"], c.get("by"), c.get("subset"))
     proportions, seen = [], set()
     for p in doc.get("proportion", []):
         pid = _id(path, p, "proportion")
@@ -285,7 +314,7 @@ def load_claims(path: Path) -> PaperClaims:
                 raise ClaimError(f"{locate(path, claim=c.id)}: {key} compares single printed values; say which "
                                  "number of a text of several each claim is, with part")
     return PaperClaims(paper["id"], path, paper["source"], alpha, decimal_comma, tuple(notes), subsets, comparisons,
-                       tuple(proportions), tuple(figures), tuple(pooled), tuple(claims))
+                       contrasts, tuple(proportions), tuple(figures), tuple(pooled), tuple(claims))
 
 
 def _claim(path: Path, entry: dict, seen: set, decimal_comma: bool) -> Claim:

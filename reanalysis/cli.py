@@ -115,9 +115,9 @@ def _check_quotes(paper, folders) -> bool:
     if path is None:
         return False
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ClaimError(f"{path}: source text of {paper.paper} cannot be read as UTF-8 ({e})") from None
+        text = sources.read(path)
+    except (OSError, ValueError) as e:
+        raise ClaimError(f"source text of {paper.paper}: {e}") from None
     sources.check_quotes(paper, text)
     return True
 

@@ -99,23 +99,31 @@ class Context:
             self.fail(f"table {table!r} has no column {column!r}")
         return column
 
-    def values(self, table: str, column: str, subset: str | None) -> np.ndarray:
-        """A numeric column over a subset; missing cells are an error, never silently dropped."""
+    def values(self, table: str, column: str, subset: str | None, missing: str | None = None) -> np.ndarray:
+        """A numeric column over a subset. Missing cells are an error, never silently dropped, unless
+        ``missing = "available"``: then only the rows that have a value are used."""
+        rows = self._present(table, column, subset, missing)
+        return rows[column].to_numpy(dtype=float)
+
+    def exact_values(self, table: str, column: str, subset: str | None, missing: str | None = None) -> list:
+        """A numeric column over a subset as exact fractions of the transcribed text (``missing`` as in
+        :meth:`values`)."""
+        rows = self._present(table, column, subset, missing)
+        cells = self.table(table).exact[column]
+        return [cells[i] for i in rows.index]
+
+    def _present(self, table: str, column: str, subset: str | None, missing: str | None):
         rows = self.rows(table, subset)
         col = rows[self.column_name(table, column)]
         if self.table(table).fields[column]["type"] not in ("integer", "number"):
             self.fail(f"column {table}.{column} is not numeric")
+        if missing == "available":
+            return rows[col.notna()]
         if col.isna().any():
-            self.fail(f"column {table}.{column} has missing cells in subset {subset or 'all rows'}; "
-                      "choose a subset without them")
-        return col.to_numpy(dtype=float)
-
-    def exact_values(self, table: str, column: str, subset: str | None) -> list:
-        """A numeric column over a subset as exact fractions of the transcribed text."""
-        rows = self.rows(table, subset)
-        self.values(table, column, subset)  # the same checks: numeric, no missing cells
-        cells = self.table(table).exact[column]
-        return [cells[i] for i in rows.index]
+            self.fail(f"column {table}.{column} has missing cells in subset {subset or 'all rows'}; use the rows "
+                      "that have a value with missing = \"available\" (the n used is then reported), or choose a "
+                      "subset without them")
+        return rows
 
     def paired(self, comparison_id: str) -> PairedData:
         if comparison_id not in self.paper.comparisons:
@@ -126,6 +134,44 @@ class Context:
         key = self.table(c.table).primary_key
         keys = tuple(self.rows(c.table, c.subset)[key[0]].tolist()) if key else ()
         return PairedData(c, keys, tuple(before.tolist()), tuple(after.tolist()))
+
+    def contrast(self, contrast_id: str):
+        """A declared [[contrast]]."""
+        if contrast_id not in self.paper.contrasts:
+            self.fail(f"unknown contrast {contrast_id!r}; declared: {', '.join(self.paper.contrasts) or 'none'}")
+        return self.paper.contrasts[contrast_id]
+
+    def groups(self, contrast_id: str, column: str, missing: str | None = None) -> tuple:
+        """The values of ``column`` in the two groups of a patient-row contrast: (treatment, comparator)."""
+        c = self.contrast(contrast_id)
+        if c.by is None:
+            self.fail(f"contrast {contrast_id!r} compares two rows of a count table, not groups of patient rows "
+                      "(declare 'by', the column whose values are the groups)")
+        t = self.table(c.table)
+        self.column_name(c.table, c.by)
+        rows = self._present(c.table, column, c.subset, missing)
+        out = []
+        for value in (c.treatment, c.comparator):
+            chosen = rows[rows[c.by] == value]
+            if chosen.empty:
+                self.fail(f"contrast {contrast_id!r}: no row of {c.table!r} has {c.by} = {value!r}")
+            out.append([t.exact[column][i] for i in chosen.index])
+        return tuple(out)
+
+    def arms(self, contrast_id: str) -> tuple:
+        """The (events, n) of the two rows of a count-table contrast: ((k1, n1), (k2, n2)), whole numbers."""
+        c = self.contrast(contrast_id)
+        if c.by is not None:
+            self.fail(f"contrast {contrast_id!r} compares groups of patient rows, not two rows of a count table")
+        return tuple((self.whole(c.table, row, "events"), self.whole(c.table, row, "n")) for row in
+                     (c.treatment, c.comparator))
+
+    def whole(self, table: str, key, column: str) -> int:
+        """One cell that must be a whole number (a count)."""
+        value = self.cell(table, key, column)
+        if value.denominator != 1:
+            self.fail(f"cell {table}.{column} of row {key!r} is not a whole count: {value}")
+        return int(value)
 
     def printed(self, claim_id: str):
         for claim in self.paper.claims:

@@ -41,7 +41,7 @@ _QUANTIZE = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "truncate":
 _SIGN = "+\u2212\u2013-"  # plus, minus sign, the en dash extractions print for a minus, hyphen-minus (last: literal)
 _DIGITS = {False: r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+", True: r"\d+(?:,\d+)?|,\d+"}
 _OP = r"<=|>=|<|>|\u2264|\u2265"
-_LABEL = re.compile(rf"^(?:[pP](?:[ -]?values?)?|[nN])\s*(?P<op>=|{_OP})\s*(?P<rest>.+)$")
+_LABEL = re.compile(rf"^(?:[pP](?:[ -]?values?)?|[nN]|df|[tWUzZFr]|\u03c7[2\u00b2])\s*(?P<op>=|{_OP})\s*(?P<rest>.+)$")
 _AGE = re.compile(r"^(?P<years>\d+) years?, (?P<months>\d+) months?$")
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
          "seventeen eighteen nineteen").split()
@@ -237,7 +237,8 @@ def parse(text: str, decimal_comma: bool = False) -> Printed:
     text : str
         The value exactly as printed: a number (``"0.016"``, ``".9622"``, ``"+0.75"``, ``"−2.46"``,
         ``"5,933,845"``, ``"45%"``), a labelled value (``"p = 0.04"``, ``"n = 9"``, ``"P<.001"``), a
-        bound (``"<0.05"``), a count word of any size (``"Seven"``, ``"Thirty-four"``), an age
+        bound (``"<0.05"``), a test statistic or df with its label (``"t = −3.29"``, ``"W = 3.5"``,
+        ``"χ2 = 0.38"``, ``"df = 8.1"``), a count word of any size (``"Seven"``, ``"Thirty-four"``), an age
         (``"17 years, 9 months"``), or a range reading ``"[0.01, 0.05)"`` (what a mark such as
         ``*`` states about a p-value).
     decimal_comma : bool
@@ -304,7 +305,7 @@ def _unknown(text: str, decimal_comma: bool) -> str:
         hint = ("; a comma between digits separates thousands (5,933,845): if the paper writes decimal commas "
                 "(2,3), declare decimal_comma = true in [paper]")
     return (f"malformed printed value {text!r}: expected a number (0.016, .03, +0.75, −2.46, 5,933,845, 45%), a "
-            "labelled value (p = 0.04, n = 9, P<.001), a bound (<0.05), a count word (Seven, Thirty-four), an age "
+            "labelled value (p = 0.04, n = 9, P<.001, t = 2.20, W = 3.5, \u03c72 = 0.38, df = 8.1), a bound (<0.05), a count word (Seven, Thirty-four), an age "
             "('17 years, 9 months'), or several numbers (1.58 ± 1.17, 12.0 (2.1), 22–95, (1.2 to 3.4), 24 to 1, "
             f"7/9){hint}")
 

@@ -3,8 +3,12 @@
 The source texts are not shipped: ``[paper] source`` names a file, looked up in a search path of
 folders. The path is, first found, the ``--sources`` option, the environment variable
 ``REANALYSIS_SOURCES`` (both folders separated by ``os.pathsep``, as ``PATH``) or
-``../shared/seeds`` beside the project folder. A user keeps their own paper's text anywhere outside
-the repository and points the search path at it.
+``../shared/seeds`` beside the project folder, then ``.sources`` in it (where ``make sources``
+downloads the open-access texts that a package index publishes). A user keeps their own paper's text
+anywhere outside the repository and points the search path at it.
+
+A source is plain UTF-8 text, or an article's XML as journals publish it (JATS, the format of PubMed
+Central and PLOS; any ``.xml``), whose text is read with the markup dropped.
 """
 
 from __future__ import annotations
@@ -12,25 +16,44 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 from reanalysis.errors import ClaimError, locate
 
 ENVIRONMENT = "REANALYSIS_SOURCES"
-DEFAULT = Path("..") / "shared" / "seeds"
+DEFAULT = (Path("..") / "shared" / "seeds", Path(".sources"))
 
 
 def search_path(root: Path, option: str | None = None, environ=os.environ) -> tuple:
     """The folders searched for source texts, in order: ``option``, then ``$REANALYSIS_SOURCES``,
-    then ``root/../shared/seeds``; empty entries are skipped."""
+    then ``root/../shared/seeds`` and ``root/.sources``; empty entries are skipped."""
     for text in (option, environ.get(ENVIRONMENT)):
         if text:
             return tuple(Path(p) for p in text.split(os.pathsep) if p)
-    return (Path(root) / DEFAULT,)
+    return tuple(Path(root) / d for d in DEFAULT)
 
 
 def find(name: str, folders) -> Path | None:
     """The first ``folder / name`` that is a file, or None."""
     return next((Path(f) / name for f in folders if (Path(f) / name).is_file()), None)
+
+
+def read(path: Path) -> str:
+    """A source's text: the file as UTF-8, or the text of an XML article with its markup dropped.
+
+    Raises
+    ------
+    ValueError
+        When the file is not UTF-8 or not well-formed XML.
+    """
+    path = Path(path)
+    try:
+        if path.suffix.lower() == ".xml":
+            return " ".join(ElementTree.parse(path).getroot().itertext())
+        return path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, ElementTree.ParseError) as e:
+        raise ValueError(f"{path}: cannot be read as {'XML' if path.suffix.lower() == '.xml' else 'UTF-8 text'} "
+                         f"({e})") from None
 
 
 def normalise(text: str) -> str:

@@ -30,4 +30,4 @@ def seed_text(name: str) -> str:
     path = sources.find(name, SOURCES)
     if path is None:
         pytest.skip(f"source document {name} not in {', '.join(map(str, SOURCES))}")
-    return path.read_text(encoding="utf-8")
+    return sources.read(path)

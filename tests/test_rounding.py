@@ -143,7 +143,7 @@ def test_malformed_message_lists_the_accepted_forms():
         rounding.parse("0..016")
     assert str(err.value) == (
         "malformed printed value '0..016': expected a number (0.016, .03, +0.75, −2.46, 5,933,845, 45%), a labelled "
-        "value (p = 0.04, n = 9, P<.001), a bound (<0.05), a count word (Seven, Thirty-four), an age ('17 years, 9 "
+        "value (p = 0.04, n = 9, P<.001, t = 2.20, W = 3.5, \u03c72 = 0.38, df = 8.1), a bound (<0.05), a count word (Seven, Thirty-four), an age ('17 years, 9 "
         "months'), or several numbers (1.58 ± 1.17, 12.0 (2.1), 22–95, (1.2 to 3.4), 24 to 1, 7/9)")
 
 
@@ -170,6 +170,12 @@ FORMS = [
     ("p-value = .30", "[0.295, 0.305)"),
     ("n = 9", "[8.5, 9.5)"),
     ("N=34", "[33.5, 34.5)"),
+    ("W = 3.5", "[3.45, 3.55)"),
+    ("t = \u22123.29", "(-3.295, -3.285]"),
+    ("\u03c72 = 0.38", "[0.375, 0.385)"),
+    ("\u03c7\u00b2 = 0.38", "[0.375, 0.385)"),
+    ("df = 8.1", "[8.05, 8.15)"),
+    ("z=1.96", "[1.955, 1.965)"),
     ("Thirty-four", "[33.5, 34.5)"),
     ("twenty one", "[20.5, 21.5)"),
     ("One hundred and twenty-three", "[122.5, 123.5)"),

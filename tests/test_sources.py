@@ -1,4 +1,5 @@
 import os
+from xml.sax.saxutils import escape
 
 import pytest
 
@@ -13,7 +14,19 @@ def test_search_path_prefers_the_option_then_the_environment_then_shared_seeds(t
     env = {sources.ENVIRONMENT: f"/a{os.pathsep}{os.pathsep}/b"}
     assert sources.search_path(tmp_path, "/x", env) == (sources.Path("/x"),)
     assert sources.search_path(tmp_path, None, env) == (sources.Path("/a"), sources.Path("/b"))
-    assert sources.search_path(tmp_path, None, {}) == (tmp_path / ".." / "shared" / "seeds",)
+    assert sources.search_path(tmp_path, None, {}) == (tmp_path / ".." / "shared" / "seeds", tmp_path / ".sources")
+
+
+def test_an_xml_source_is_read_as_its_text(tmp_path):
+    article = tmp_path / "a.xml"
+    article.write_text('<article><p>Women <italic>n</italic> = 12 (80%)</p><td>9 (60%)</td></article>', encoding="utf-8")
+    assert sources.normalise(sources.read(article)) == "Womenn=12(80%)9(60%)"
+    (tmp_path / "b.xml").write_text("<article><p>unclosed</article>", encoding="utf-8")
+    with pytest.raises(ValueError, match="b.xml: cannot be read as XML"):
+        sources.read(tmp_path / "b.xml")
+    (tmp_path / "c.txt").write_bytes(b"caf\xe9")
+    with pytest.raises(ValueError, match="c.txt: cannot be read as UTF-8 text"):
+        sources.read(tmp_path / "c.txt")
 
 
 def test_find_takes_the_first_folder_holding_the_file(tmp_path):
@@ -33,8 +46,10 @@ PAPER = load_claims(DATASETS / "ohtomo2005" / "claims.toml")
 
 
 def _own_source(paper) -> str:
-    """A source text made of the paper's own quotes: every quote occurs in it by construction."""
-    return "\n".join(c.quote for c in paper.claims)
+    """A source text made of the paper's own quotes: every quote occurs in it by construction (an XML
+    article when the paper's source is one)."""
+    text = "\n".join(c.quote for c in paper.claims)
+    return f"<article>{escape(text)}</article>" if paper.source.endswith(".xml") else text
 
 
 def test_check_quotes_names_the_first_claim_whose_quote_is_not_in_the_source():

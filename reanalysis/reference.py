@@ -1,0 +1,142 @@
+"""The claims-language reference, generated from the code: ``docs/claims-language.md``.
+
+Every section of ``claims.toml`` with its keys (:data:`reanalysis.claims.KEYS`), every analysis of the
+registry with its kind, the verdicts it can give, its parameters and their types, and one example claim:
+the first claim of a paper under ``datasets/`` that uses it, else one of ``docs/example/``. The printed
+forms are shown with the intervals :mod:`reanalysis.rounding` gives them. A test regenerates the file and
+fails when it differs, and judges every example.
+
+Run ``python -m reanalysis.reference > docs/claims-language.md`` after changing the language.
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+from reanalysis import conditions, rounding
+from reanalysis.analyses import ANALYSES, PARAMS, param
+from reanalysis.claims import KEYS, REASONS, VERDICTS
+
+ROOT = Path(__file__).resolve().parents[1]
+SECTIONS = {
+    "paper": "The paper: `id` (the folder name), `source` (its text's file name on the sources search path), "
+             "`alpha` (the significance level it uses, default 0.05), `decimal_comma` (true when it writes 2,3 for "
+             "2.3), `disease` and `regimen` (labels for the cross-study figure), `report_notes` (sentences for the "
+             "report).",
+    "subset": "Named rows of one table: `table`, `where` (a condition, below), `description`. Tables that share "
+              "its primary key are subset through it.",
+    "comparison": "A paired before/after comparison: `table`, `before` and `after` columns, `unit`, `label`, "
+                  "optional `subset`.",
+    "contrast": "Two groups compared, declared once: patient rows split by the column `by` into the values "
+                "`treatment` and `comparator` (optional `subset`); or, without `by`, two rows of a count table "
+                "(`treatment`, `comparator`) each with `events` and `n`.",
+    "proportion": "A proportion shown with exact and Wilson CIs: a count `row` (with optional `itt_row` and "
+                  "`withdrawn_row` for the intention-to-treat and best-case rates) or the rows meeting `where`.",
+    "figure": "A figure redrawn from what the paper prints: `remission_bars` (a `bar` list) or `summary_panels` "
+              "(`table`, `variables`).",
+    "pooled": "Trials pooled into a risk ratio: `table`, `label`, `trials` (each with `label`, `treatment` and "
+              "`comparator` rows).",
+    "claim": "One printed number: `id`, `location`, `quote` (verbatim, checked against the source), `reported` "
+             "(exactly as printed), `part` (which number of a text of several), `reads_as` (the bound or range "
+             "a word or mark states), `analysis` and its `params`, the audited `expected` verdict with its `note`, "
+             "`decision_error`, `finding` (the id of one error of the paper several claims show), `same_as` (the "
+             "same number printed elsewhere), `range_with` (the other end of a printed range), `assumption`, "
+             "`alternatives` (other computations a reader could suspect, for the diagnosis).",
+}
+FORMS = ["0.016", ".03", "+0.75", "\u22122.46", "5,933,845", "45%", "p = 0.04", "P<.001", "n = 9", "W = 3.5",
+         "Seven", "Thirty-four", "17 years, 9 months", "[0.01, 0.05)"]
+SEVERAL = ["1.58 \u00b1 1.17", "2.33 (\u00b10.71)", "12 (80%)", "22\u201395", "(1.2 to 3.4)", "0.80 (0.64 to 0.99)",
+           "24 to 1", "7/9"]
+
+
+def markdown(datasets: Path = ROOT / "datasets", example: Path = ROOT / "docs" / "example") -> str:
+    """The whole reference as Markdown text."""
+    found = examples(datasets, example)
+    out = ["# The claims language", "",
+           "Generated from the code by `python -m reanalysis.reference > docs/claims-language.md`; do not edit. "
+           "A paper is a folder under `datasets/`: `datapackage.json` (the tables and their schemas), the CSVs, "
+           "and `claims.toml`, whose parts are below. Every key not listed is an error.", "",
+           "## Sections of claims.toml", ""]
+    for part, text in SECTIONS.items():
+        keys = ", ".join(f"`{k}`" for k in sorted(KEYS[part if part != "figure" else "remission_bars"]
+                                                 | (KEYS["summary_panels"] if part == "figure" else set())))
+        out += [f"### {'[paper]' if part == 'paper' else f'[[{part}]]'}", "", text, "", f"Keys: {keys}.", ""]
+    out += ["## Printed values", "",
+            "`reported` keeps the text as printed. It stands for the interval of true values that round to it "
+            "(half up; half even and truncation are tried and named when they are what matches).", "",
+            "| printed | reads as | interval |", "|---|---|---|"]
+    for text in FORMS:
+        p = rounding.parse(text)
+        rule = "bound" if p.kind == "bound" else "half_up"
+        out.append(f"| `{text}` | {p.kind} | `{p.interval(rule)}` |")
+    out += ["", "Texts of several numbers; a claim names the one it judges with `part` (from 1):", "",
+            "| printed | parts |", "|---|---|"]
+    for text in SEVERAL:
+        out.append(f"| `{text}` | " + ", ".join(f"{i}: `{p.text}`" for i, p in enumerate(rounding.parts(text), 1))
+                   + " |")
+    out += ["", "Decimal commas (`2,3`) are read where `[paper]` says `decimal_comma = true`.", "",
+            "## Conditions", "", _markdown(conditions.__doc__.split("\n\n", 1)[1].strip()), "",
+            "## Verdicts", "", "An analysis's evidence is a recomputed value or a check of the printed value; its "
+            "strength is the share of the printed value's neighbours it rejects. Verdicts: "
+            + ", ".join(f"`{v}`" for v in VERDICTS) + ". A `not_recomputable` claim has one reason: "
+            + "; ".join(f"`{r}` ({text})" for r, text in REASONS.items()) + ".", "",
+            "## Analyses", "", f"{len(ANALYSES)} analyses, {len(PARAMS)} parameter names.", ""]
+    for name, spec in ANALYSES.items():
+        doc = (spec.function.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        doc = _markdown(" ".join(doc.split()))
+        out += [f"### `{name}`", "", doc, "",
+                f"Kind: {spec.kind}; domain {_domain(spec.domain)}; verdicts: {', '.join(spec.verdicts)}.", ""]
+        for key in spec.required + spec.optional:
+            spec_param = param(name, key)
+            shown = f" One of {', '.join(f'`{c}`' for c in spec_param.choices)}." if spec_param.choices else ""
+            out.append(f"- `{key}` ({'required' if key in spec.required else 'optional'}, {spec_param.type}): "
+                       f"{spec_param.meaning}.{shown}")
+        paper, claim = found[name]
+        out += ["", f"Example ({paper}):", "", "```toml", render(claim), "```", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def examples(datasets: Path, example: Path) -> dict:
+    """For each analysis, (paper id, raw claim table) of its first use, papers in name order then the
+    example folder."""
+    folders = sorted(p for p in Path(datasets).iterdir() if p.is_dir()) + [Path(example)]
+    found = {}
+    for folder in folders:
+        doc = tomllib.loads((folder / "claims.toml").read_text(encoding="utf-8"))
+        for claim in doc.get("claim", []):
+            found.setdefault(claim["analysis"], (doc["paper"]["id"], claim))
+    return found
+
+
+def render(claim: dict) -> str:
+    """A claim as a TOML table, its keys in the order a claims file writes them."""
+    order = ("id", "location", "quote", "reported", "part", "reads_as", "analysis", "params", "expected", "note")
+    return "\n".join(["[[claim]]"] + [f"{k} = {_toml(claim[k])}" for k in order if k in claim])
+
+
+def _toml(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    return str(value)
+
+
+def _markdown(docstring: str) -> str:
+    """reStructuredText literals (double backquotes) as Markdown's single ones."""
+    return docstring.replace("``", "`")
+
+
+def _domain(domain: tuple) -> str:
+    low, high = domain
+    return f"[{'-inf' if low is None else low}, {'inf' if high is None else high}]"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(markdown())
