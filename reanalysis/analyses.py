@@ -165,7 +165,10 @@ def _describe(name: str) -> Callable:
 
 
 def paired_t_p(ctx: Context, params: dict) -> Recomputed:
-    """The two-sided p-value of the paired t-test of a [[comparison]] (after - before)."""
+    """The p-value of the paired t-test of a [[comparison]] (after - before): two-sided against a mean
+    difference of 0, or against ``mu`` with an ``alternative`` when given."""
+    if "mu" in params or "alternative" in params:
+        return testing.paired(ctx, params, "p")
     data = ctx.paired(params["comparison"])
     res = stats.paired_t(data.before, data.after)
     return Recomputed(res.p_value, f"{res.method}; t = {res.statistic:.4f}, df = {res.df}, "
@@ -648,6 +651,7 @@ PARAMS = {
     "alternative": Param("choice", "the test's alternative (default two-sided, as R's)", inference.ALTERNATIVES),
     "mu": Param("signed", "the hypothesised mean (default \"0\")"),
     "result": Param("choice", "which number of the test the claim prints", testing.T_RESULTS),
+    "other": Param("name", "a second column of the same table"),
     "columns": Param("names", "columns of a count table: with 'rows', the r x c table of counts"),
     "test": Param("choice", "the test of the table", ("chi_square", "fisher", "mcnemar")),
     "correction": Param("choice", "continuity correction: none, or continuity (Yates for a 2x2 chi-square, "
@@ -668,6 +672,8 @@ PARAMS = {
 _OWN_CHOICES = {
     ("table_test", "result"): testing.TABLE_RESULTS,
     ("odds_ratio", "result"): testing.RATIO_RESULTS,
+    ("correlation", "method"): ("pearson", "spearman"),
+    ("correlation_p", "method"): ("pearson", "spearman"),
     ("odds_ratio", "method"): ("woolf", "conditional"),
     ("proportion_ci", "result"): ("ci_low", "ci_high"),
     ("proportion_ci", "method"): tuple(testing.CI_METHODS),
@@ -693,7 +699,12 @@ ANALYSES = {
     "quantile": Analysis(_describe("quantile"), "value", _ANY, ("table", "column", "prob"),
                          ("subset", "convert", "missing", "type")),
     "iqr": Analysis(_describe("iqr"), "value", _SD, ("table", "column"), ("subset", "convert", "missing", "type")),
-    "paired_t_p": Analysis(paired_t_p, "p_value", _P, ("comparison",)),
+    "paired_t_p": Analysis(paired_t_p, "p_value", _P, ("comparison",), ("mu", "alternative")),
+    "paired_t": Analysis(testing.paired_t, "value", _ANY, ("comparison", "result"), ("mu", "alternative")),
+    "correlation": Analysis(testing.correlation, "value", (-1, 1), ("table", "column", "other", "method"),
+                            ("subset", "alternative", "missing")),
+    "correlation_p": Analysis(testing.correlation_p, "p_value", _P, ("table", "column", "other", "method"),
+                              ("subset", "alternative", "missing")),
     "remainder": Analysis(remainder, "value", _COUNT, ("table", "minus"), ("subset",), summary=True),
     "cell_at_most": Analysis(cell_at_most, "bound", _COUNT, ("table", "row", "bound"), summary=True),
     "cell": Analysis(cell, "value", _COUNT, ("table", "row", "column")),

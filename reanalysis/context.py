@@ -102,27 +102,30 @@ class Context:
     def values(self, table: str, column: str, subset: str | None, missing: str | None = None) -> np.ndarray:
         """A numeric column over a subset. Missing cells are an error, never silently dropped, unless
         ``missing = "available"``: then only the rows that have a value are used."""
-        rows = self._present(table, column, subset, missing)
+        rows = self.present(table, (column,), subset, missing)
         return rows[column].to_numpy(dtype=float)
 
     def exact_values(self, table: str, column: str, subset: str | None, missing: str | None = None) -> list:
         """A numeric column over a subset as exact fractions of the transcribed text (``missing`` as in
         :meth:`values`)."""
-        rows = self._present(table, column, subset, missing)
+        rows = self.present(table, (column,), subset, missing)
         cells = self.table(table).exact[column]
         return [cells[i] for i in rows.index]
 
-    def _present(self, table: str, column: str, subset: str | None, missing: str | None):
+    def present(self, table: str, columns: tuple, subset: str | None, missing: str | None):
+        """The rows of ``table`` in ``subset`` whose numeric ``columns`` all have a value: all rows, or an
+        error naming the column with missing cells, unless ``missing = "available"``."""
         rows = self.rows(table, subset)
-        col = rows[self.column_name(table, column)]
-        if self.table(table).fields[column]["type"] not in ("integer", "number"):
-            self.fail(f"column {table}.{column} is not numeric")
-        if missing == "available":
-            return rows[col.notna()]
-        if col.isna().any():
-            self.fail(f"column {table}.{column} has missing cells in subset {subset or 'all rows'}; use the rows "
-                      "that have a value with missing = \"available\" (the n used is then reported), or choose a "
-                      "subset without them")
+        for column in columns:
+            col = rows[self.column_name(table, column)]
+            if self.table(table).fields[column]["type"] not in ("integer", "number"):
+                self.fail(f"column {table}.{column} is not numeric")
+            if missing == "available":
+                rows = rows[col.notna()]
+            elif col.isna().any():
+                self.fail(f"column {table}.{column} has missing cells in subset {subset or 'all rows'}; use the "
+                          "rows that have a value with missing = \"available\" (the n used is then reported), or "
+                          "choose a subset without them")
         return rows
 
     def paired(self, comparison_id: str) -> PairedData:
@@ -149,7 +152,7 @@ class Context:
                       "(declare 'by', the column whose values are the groups)")
         t = self.table(c.table)
         self.column_name(c.table, c.by)
-        rows = self._present(c.table, column, c.subset, missing)
+        rows = self.present(c.table, (column,), c.subset, missing)
         out = []
         for value in (c.treatment, c.comparator):
             chosen = rows[rows[c.by] == value]

@@ -73,6 +73,48 @@ def one_sample_t(ctx: Context, params: dict) -> Recomputed:
     return _t(ctx, params, params["result"])
 
 
+def paired_t(ctx: Context, params: dict) -> Recomputed:
+    """t, df, the mean difference (after - before) or an end of its 95% CI, of the paired t-test of a
+    [[comparison]] against a hypothesised mean difference ``mu`` (default 0)."""
+    return paired(ctx, params, params["result"])
+
+
+def paired(ctx: Context, params: dict, result: str) -> Recomputed:
+    """A number of the paired t-test of a [[comparison]] with ``mu`` and ``alternative`` (R's t.test)."""
+    data = ctx.paired(params["comparison"])
+    try:
+        res = inference.paired_t(data.before, data.after, mu=float(Decimal(params.get("mu", "0"))),
+                                 alternative=params.get("alternative", "two-sided"))
+    except ValueError as e:
+        ctx.fail(str(e))
+    return Recomputed(_t_result(res, result), f"{res.method}; t = {res.statistic:.4f}, df = {res.df:g}; "
+                      f"{data.comparison.label}", len(data.before))
+
+
+def _correlation(ctx: Context, params: dict, result: str) -> Recomputed:
+    t = params["table"]
+    rows = ctx.present(t, (params["column"], params["other"]), params.get("subset"), params.get("missing"))
+    x, y = ([float(ctx.table(t).exact[c][i]) for i in rows.index] for c in (params["column"], params["other"]))
+    try:
+        res = (inference.pearson if params["method"] == "pearson" else inference.spearman)(
+            x, y, params.get("alternative", "two-sided"))
+    except ValueError as e:
+        ctx.fail(str(e))
+    value = res.p_value if result == "p" else res.estimate
+    return Recomputed(value, f"{res.method}; r = {res.estimate:.4f}, n = {len(x)}; {t}.{params['column']} with "
+                      f"{t}.{params['other']}", len(x))
+
+
+def correlation(ctx: Context, params: dict) -> Recomputed:
+    """Pearson's r or Spearman's rho between two columns of a table (over a subset)."""
+    return _correlation(ctx, params, "r")
+
+
+def correlation_p(ctx: Context, params: dict) -> Recomputed:
+    """The p-value of the same correlation's test (Spearman's exact or AS 89 p as R gives it)."""
+    return _correlation(ctx, params, "p")
+
+
 def _rank_sum(ctx: Context, params: dict, result: str) -> Recomputed:
     x, y = ctx.groups(params["contrast"], params["column"], params.get("missing"))
     try:
