@@ -21,11 +21,9 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Callable
 
-from reanalysis import conditions, exact, inference, quantiles, rounding, statcheck, stats, testing
+from reanalysis import arithmetic, conditions, describe, exact, inference, rounding, statcheck, stats, testing
 from reanalysis.claims import REASONS
 from reanalysis.context import Context, Outcome, Recomputed
-
-_CONVERSIONS = {"months_to_years": (Fraction(1, 12), "months / 12")}
 
 
 KINDS = ("value", "p_value", "bound", "check", "contradiction", "none")
@@ -71,21 +69,17 @@ def _where(ctx: Context, params: dict):
     return rows[mask], rows, text
 
 
-def _subset_label(params: dict) -> str:
-    return f"subset '{params['subset']}'" if params.get("subset") else "all rows"
-
-
 def count(ctx: Context, params: dict) -> Recomputed:
     """The number of rows of a table (over a subset) that meet a condition (``where``); all rows without one."""
     selected, rows, cond = _where(ctx, params)
-    return Recomputed(Fraction(len(selected)), f"count of rows of {params['table']} ({_subset_label(params)}) "
+    return Recomputed(Fraction(len(selected)), f"count of rows of {params['table']} ({describe.subset_label(params)}) "
                       f"where {cond}", len(rows))
 
 
 def percent(ctx: Context, params: dict) -> Recomputed:
     """The percentage of the rows of a table (over a subset) that meet a condition, exact, with its Clopper-Pearson CI in the method."""
     selected, rows, cond = _where(ctx, params)
-    return _percent(len(selected), len(rows), f"rows of {params['table']} ({_subset_label(params)}) where {cond}")
+    return _percent(len(selected), len(rows), f"rows of {params['table']} ({describe.subset_label(params)}) where {cond}")
 
 
 def _percent(k: int, n: int, what: str) -> Recomputed:
@@ -93,75 +87,6 @@ def _percent(k: int, n: int, what: str) -> Recomputed:
     ci = stats.clopper_pearson(k, n)
     return Recomputed(Fraction(100 * k, n), f"percentage {k}/{n} x 100 of {what}; {ci.method}: "
                       f"{100 * ci.ci_low:.1f}% to {100 * ci.ci_high:.1f}%", n)
-
-
-_DDOF = {"n-1": 1, "n": 0}
-_EXACT = "exact arithmetic on the transcribed decimals"
-
-
-def _spread(kind: str) -> Callable:
-    """SD, variance or SE with the declared denominator (``n-1``, R's default, or ``n``)."""
-    def compute(x, params) -> tuple:
-        ddof = _DDOF[params.get("denominator", "n-1")]
-        den = "n - 1" if ddof else "n"
-        if kind == "variance":
-            return exact.variance(x, ddof), f"variance, {den} denominator, {_EXACT} (R: var{'' if ddof else ' * (n - 1) / n'})"
-        if kind == "sd":
-            return exact.sd(x, ddof), (f"{'sample ' if ddof else ''}SD, {den} denominator, {_EXACT} and compared "
-                                       f"through its square (R: sd{'' if ddof else ' * sqrt((n - 1) / n)'})")
-        return (exact.Root(exact.variance(x, ddof) / len(x)),
-                f"standard error of the mean, SD ({den} denominator) / sqrt(n), {_EXACT} and compared through its "
-                "square (R: sd(x) / sqrt(length(x)))")
-    return compute
-
-
-_DESCRIBE = {
-    "mean": lambda x, params: (exact.mean(x), f"mean, {_EXACT} (R: mean)"),
-    "sd": _spread("sd"),
-    "variance": _spread("variance"),
-    "se": _spread("se"),
-    "min": lambda x, params: (min(x), "minimum"),
-    "max": lambda x, params: (max(x), "maximum"),
-    "median": lambda x, params: (quantiles.median(x), f"median, {_EXACT} (R: median)"),
-    "quantile": lambda x, params: (quantiles.quantile(x, params["prob"], params.get("type", 7)),
-                                   f"quantile at {params['prob']}, R's type {params.get('type', 7)}, {_EXACT} "
-                                   f"(R: quantile(x, {params['prob']}, type = {params.get('type', 7)}))"),
-    "iqr": lambda x, params: (quantiles.iqr(x, params.get("type", 7)),
-                              f"interquartile range, R's quantile type {params.get('type', 7)}, {_EXACT} "
-                              f"(R: IQR(x, type = {params.get('type', 7)}))"),
-}
-
-
-_DESCRIBE_DOCS = {
-    "mean": "The mean of a column over a subset, exact.",
-    "sd": "The SD of a column over a subset (``denominator`` n-1, the sample SD, or n), exact, compared through its square.",
-    "variance": "The variance of a column over a subset (``denominator`` n-1 or n), exact.",
-    "se": "The standard error of the mean, SD / sqrt(n), of a column over a subset, exact, compared through its square.",
-    "min": "The smallest value of a column over a subset.",
-    "max": "The largest value of a column over a subset.",
-    "median": "The median of a column over a subset, exact.",
-    "quantile": "A quantile of a column over a subset at ``prob``, with R's quantile ``type`` (1 to 9, default 7), exact.",
-    "iqr": "The interquartile range of a column over a subset, with R's quantile ``type`` (default 7), exact.",
-}
-
-
-def _describe(name: str) -> Callable:
-    function = _DESCRIBE[name]
-
-    def run(ctx: Context, params: dict) -> Recomputed:
-        x = ctx.exact_values(params["table"], params["column"], params.get("subset"), params.get("missing"))
-        value, label = function(x, params)
-        available = ", the rows that have a value" if params.get("missing") else ""
-        method = f"{label} of {params['table']}.{params['column']} ({_subset_label(params)}{available}, n = {len(x)})"
-        conversion = params.get("convert")
-        if conversion is not None:
-            factor, text = _CONVERSIONS[conversion]
-            value = exact.Root(value.square * factor ** 2) if isinstance(value, exact.Root) else value * factor
-            method = f"{method}, converted as {text}"
-        return Recomputed(value, method, len(x))
-    run.__name__ = name
-    run.__doc__ = _DESCRIBE_DOCS[name]
-    return run
 
 
 def paired_t_p(ctx: Context, params: dict) -> Recomputed:
@@ -173,15 +98,6 @@ def paired_t_p(ctx: Context, params: dict) -> Recomputed:
     res = stats.paired_t(data.before, data.after)
     return Recomputed(res.p_value, f"{res.method}; t = {res.statistic:.4f}, df = {res.df}, "
                       f"{data.comparison.label}", res.n)
-
-
-def remainder(ctx: Context, params: dict) -> Recomputed:
-    """The rows of a table (over a subset) minus counts printed elsewhere (other claims, by id)."""
-    rows = ctx.rows(params["table"], params.get("subset"))
-    taken = [ctx.printed(o) for o in params["minus"]]
-    value = len(rows) - sum(Fraction(p.value) for p in taken)
-    return Recomputed(value, f"{len(rows)} rows of {params['table']} ({_subset_label(params)}) minus printed "
-                      + " + ".join(p.text for p in taken), len(rows))
 
 
 def _at_most(bound) -> Callable:
@@ -209,24 +125,6 @@ def cell(ctx: Context, params: dict) -> Recomputed:
     """The same count printed elsewhere: one cell, transcribed from a different sentence than the claim."""
     value = ctx.cell(params["table"], params["row"], params["column"])
     return Recomputed(value, f"{params['table']}.{params['column']} of row {params['row']!r}", 1)
-
-
-def row_sum(ctx: Context, params: dict) -> Recomputed:
-    """The sum of one column of a count table over several rows, exact."""
-    rows = params["rows"]
-    values = [ctx.cell(params["table"], k, params["column"]) for k in rows]
-    return Recomputed(sum(values, Fraction(0)), f"sum of {params['table']}.{params['column']} over rows "
-                      + " + ".join(f"{k!r} ({fmt_count(v)})" for k, v in zip(rows, values)), len(rows))
-
-
-def row_difference(ctx: Context, params: dict) -> Recomputed:
-    """One row's cell minus other rows' cells of the same column, exact."""
-    minus = params["minus"]
-    total = ctx.cell(params["table"], params["row"], params["column"])
-    values = [ctx.cell(params["table"], k, params["column"]) for k in minus]
-    return Recomputed(total - sum(values, Fraction(0)), f"{params['table']}.{params['column']} of row {params['row']!r} "
-                      f"({fmt_count(total)}) minus " + " + ".join(f"{k!r} ({fmt_count(v)})" for k, v in zip(minus, values)),
-                      1 + len(minus))
 
 
 def at_most_cell(ctx: Context, params: dict) -> Recomputed:
@@ -462,13 +360,6 @@ def subset_total(ctx: Context, params: dict) -> Recomputed:
                       f"printed number of trials and of patients", len(rows), check=check)
 
 
-def sum_of_claims(ctx: Context, params: dict) -> Recomputed:
-    """A printed total against the printed parts it is made of."""
-    parts = [ctx.printed(c) for c in params["claims"]]
-    return Recomputed(sum((Fraction(p.value) for p in parts), Fraction(0)), "sum of the printed parts "
-                      + " + ".join(p.text for p in parts), len(parts))
-
-
 _EVERY = {"==": "equal to", "<=": "at most", "<": "below", ">=": "at least", ">": "above"}
 
 
@@ -489,7 +380,7 @@ def every(ctx: Context, params: dict) -> Recomputed:
             return Outcome(ok, high)
         ok = low > iv.low or (low == iv.low and relation == ">=" and iv.low_closed)
         return Outcome(ok, low)
-    return Recomputed(None, f"every value of {params['table']}.{params['column']} ({_subset_label(params)}, n = "
+    return Recomputed(None, f"every value of {params['table']}.{params['column']} ({describe.subset_label(params)}, n = "
                       f"{len(values)}, from {fmt_count(low)} to {fmt_count(high)}) {_EVERY[relation]} the printed "
                       "value", len(values), check=check)
 
@@ -566,6 +457,9 @@ class Param:
             ok = isinstance(value, list) and bool(value) and all(
                 isinstance(v, item) and not isinstance(v, bool) for v in value)
             want = "a non-empty list of " + ("row keys" if self.type == "keys" else "strings")
+        elif self.type == "references":
+            ok = isinstance(value, dict) and bool(value) and all(isinstance(v, dict) for v in value.values())
+            want = "a table of names, each a reference table such as { claim = \"id\" }"
         elif self.type == "where":
             ok = isinstance(value, dict)
             want = "a table {column, op, value}"
@@ -617,9 +511,8 @@ PARAMS = {
     "where": Param("where", "a row condition: { column, op, value } with a literal of the column's type, "
                             "{ column, op, other } with another column, { column, op = \"has_value\" }, or all / any / not "
                             "of conditions (see reanalysis/conditions.py)"),
-    "convert": Param("choice", "a unit conversion applied to the result", tuple(_CONVERSIONS)),
+    "convert": Param("choice", "a unit conversion applied to the result", tuple(describe.CONVERSIONS)),
     "comparison": Param("name", "a [[comparison]] of the claims file"),
-    "minus": Param("keys", "row keys (row_difference) or claim ids (remainder) subtracted"),
     "row": Param("key", "a row key (the table's one-field primary key)"),
     "rows": Param("keys", "row keys"),
     "bound": Param("names", "two columns of the same row: the bound is the first minus the second"),
@@ -642,7 +535,7 @@ PARAMS = {
     "each": Param("choice", "how each value must stand to the printed value", tuple(_EVERY)),
     "scale": Param("ratio", "the factor that puts the other claims' values in this claim's unit (default 1)"),
     "denominator": Param("choice", "the variance's denominator: n-1 (the sample SD, R's sd; default) or n",
-                         tuple(_DDOF)),
+                         tuple(describe.DDOF)),
     "prob": Param("probability", "the quantile's probability, written as a string (\"0.25\")"),
     "type": Param("choice", "R's quantile type, 1 to 9 (default 7, R's default)", tuple(range(1, 10))),
     "contrast": Param("name", "a [[contrast]] of the claims file: the two groups compared"),
@@ -652,6 +545,11 @@ PARAMS = {
     "mu": Param("signed", "the hypothesised mean (default \"0\")"),
     "result": Param("choice", "which number of the test the claim prints", testing.T_RESULTS),
     "other": Param("name", "a second column of the same table"),
+    "expression": Param("name", "an arithmetic expression of the names in 'of': numbers, names, + - * / and "
+                                "parentheses, computed exactly"),
+    "of": Param("references", "what each name of the expression stands for: { claim }, { table, row, column }, "
+                              "{ table, column, statistic }, { table, rows = true }, or { value } (see "
+                              "reanalysis/arithmetic.py)"),
     "columns": Param("names", "columns of a count table: with 'rows', the r x c table of counts"),
     "test": Param("choice", "the test of the table", ("chi_square", "fisher", "mcnemar")),
     "correction": Param("choice", "continuity correction: none, or continuity (Yates for a 2x2 chi-square, "
@@ -689,27 +587,24 @@ _COUNT, _PERCENT, _P, _SD, _ANY, _DIFF = (0, None), (0, 100), (0, 1), (0, None),
 ANALYSES = {
     "count": Analysis(count, "value", _COUNT, ("table",), ("subset", "where")),
     "percent": Analysis(percent, "value", _PERCENT, ("table",), ("subset", "where")),
-    "mean": Analysis(_describe("mean"), "value", _ANY, ("table", "column"), ("subset", "convert", "missing")),
-    "sd": Analysis(_describe("sd"), "value", _SD, ("table", "column"), ("subset", "convert", "missing", "denominator")),
-    "variance": Analysis(_describe("variance"), "value", _SD, ("table", "column"), ("subset", "missing", "denominator")),
-    "se": Analysis(_describe("se"), "value", _SD, ("table", "column"), ("subset", "convert", "missing", "denominator")),
-    "min": Analysis(_describe("min"), "value", _ANY, ("table", "column"), ("subset", "convert", "missing")),
-    "max": Analysis(_describe("max"), "value", _ANY, ("table", "column"), ("subset", "convert", "missing")),
-    "median": Analysis(_describe("median"), "value", _ANY, ("table", "column"), ("subset", "convert", "missing")),
-    "quantile": Analysis(_describe("quantile"), "value", _ANY, ("table", "column", "prob"),
+    "mean": Analysis(describe.statistic("mean"), "value", _ANY, ("table", "column"), ("subset", "convert", "missing")),
+    "sd": Analysis(describe.statistic("sd"), "value", _SD, ("table", "column"), ("subset", "convert", "missing", "denominator")),
+    "variance": Analysis(describe.statistic("variance"), "value", _SD, ("table", "column"), ("subset", "missing", "denominator")),
+    "se": Analysis(describe.statistic("se"), "value", _SD, ("table", "column"), ("subset", "convert", "missing", "denominator")),
+    "min": Analysis(describe.statistic("min"), "value", _ANY, ("table", "column"), ("subset", "convert", "missing")),
+    "max": Analysis(describe.statistic("max"), "value", _ANY, ("table", "column"), ("subset", "convert", "missing")),
+    "median": Analysis(describe.statistic("median"), "value", _ANY, ("table", "column"), ("subset", "convert", "missing")),
+    "quantile": Analysis(describe.statistic("quantile"), "value", _ANY, ("table", "column", "prob"),
                          ("subset", "convert", "missing", "type")),
-    "iqr": Analysis(_describe("iqr"), "value", _SD, ("table", "column"), ("subset", "convert", "missing", "type")),
+    "iqr": Analysis(describe.statistic("iqr"), "value", _SD, ("table", "column"), ("subset", "convert", "missing", "type")),
     "paired_t_p": Analysis(paired_t_p, "p_value", _P, ("comparison",), ("mu", "alternative")),
     "paired_t": Analysis(testing.paired_t, "value", _ANY, ("comparison", "result"), ("mu", "alternative")),
     "correlation": Analysis(testing.correlation, "value", (-1, 1), ("table", "column", "other", "method"),
                             ("subset", "alternative", "missing")),
     "correlation_p": Analysis(testing.correlation_p, "p_value", _P, ("table", "column", "other", "method"),
                               ("subset", "alternative", "missing")),
-    "remainder": Analysis(remainder, "value", _COUNT, ("table", "minus"), ("subset",), summary=True),
     "cell_at_most": Analysis(cell_at_most, "bound", _COUNT, ("table", "row", "bound"), summary=True),
     "cell": Analysis(cell, "value", _COUNT, ("table", "row", "column")),
-    "row_sum": Analysis(row_sum, "value", _COUNT, ("table", "rows", "column")),
-    "row_difference": Analysis(row_difference, "value", _COUNT, ("table", "row", "minus", "column")),
     "at_most_cell": Analysis(at_most_cell, "bound", _COUNT, ("table", "row", "column", "why"), summary=True),
     "grim_mean": Analysis(grim_mean, "check", _ANY, ("granularity",), ("table", "row", "column", "n_rows_of", "n"), summary=True),
     "percent_of_claim": Analysis(percent_of_claim, "value", _PERCENT, ("claim", "n_rows_of")),
@@ -725,7 +620,6 @@ ANALYSES = {
     "risk_difference": Analysis(risk_difference, "value", _DIFF, ("table", "row_a", "row_b", "method", "part")),
     "rr_centre": Analysis(rr_centre, "check", (0, None), ("table", "row", "part"), summary=True),
     "subset_total": Analysis(subset_total, "check", _COUNT, ("table", "rows", "k_claim", "total_claim"), summary=True),
-    "sum_of_claims": Analysis(sum_of_claims, "value", _COUNT, ("claims",), summary=True),
     "every": Analysis(every, "check", _ANY, ("table", "column", "each"), ("subset",)),
     "contradiction": Analysis(contradiction, "contradiction", _ANY, ("claims", "relation", "why"), ("scale",), summary=True),
     "two_sample_t_p": Analysis(testing.two_sample_t_p, "p_value", _P, ("contrast", "column", "variance"),
@@ -749,6 +643,7 @@ ANALYSES = {
                                  ("df", "df2", "sides"), summary=True),
     "tail_odds": Analysis(testing.tail_odds, "check", (0, None), ("statistic_claim", "test"), ("df", "sides"),
                           summary=True),
+    "arithmetic": Analysis(arithmetic.arithmetic, "value", _ANY, ("expression", "of")),
     "not_recomputable": Analysis(not_recomputable, "none", _ANY, ("reason",), ("statistic",)),
 }
 

@@ -49,7 +49,9 @@ def synthetic_paper(folder: Path, seed: int) -> None:
     for i in range(CLAIMS_PER_PAPER):
         a, b = rows[i % 20][0], rows[(i + 7) % 20][0]
         if i % 2:
-            analysis, params, reported = "row_sum", f'{{ table = "counts", rows = ["{a}", "{b}"], column = "events" }}', value[a] + value[b]
+            analysis, reported = "arithmetic", value[a] + value[b]
+            params = (f'{{ expression = "a + b", of = {{ a = {{ table = "counts", row = "{a}", column = "events" }}, '
+                      f'b = {{ table = "counts", row = "{b}", column = "events" }} }} }}')
         else:
             analysis, params, reported = "cell", f'{{ table = "counts", row = "{a}", column = "events" }}', value[a]
         claims.append(f'[[claim]]\nid = "c{i}"\nlocation = "synthetic"\nquote = "q"\nreported = "{reported}"\n'

@@ -33,13 +33,15 @@ class Recomputed:
     arithmetic on transcribed decimals, a float for a library statistic. ``check``, when set, is
     a function of a printed value (:class:`~reanalysis.rounding.Printed`) returning an
     :class:`Outcome`; bounds and consistency checks are judged through it, never by reading the
-    claim.
+    claim. ``summary``: this evidence rests on other printed numbers, so it can make a claim
+    ``consistent``, never ``reproduced`` (whatever its analysis can give otherwise).
     """
 
     value: object
     method: str
     n: int
     check: Callable | None = None
+    summary: bool = False
 
 
 @dataclass(frozen=True)

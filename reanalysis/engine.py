@@ -399,7 +399,7 @@ def _judge_value(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
         verdict = "not_recomputable"
         proposals.append(diagnosis.cannot_fail(printed, found.neighbours))
     else:
-        verdict = "consistent" if (spec.summary or claim.assumption) else "reproduced"
+        verdict = "consistent" if (spec.summary or rec.summary or claim.assumption) else "reproduced"
         if found.rule == "truncate":
             proposals.append(diagnosis.truncation(printed, found.value))
     if found.rule and found.rule != "half_up":

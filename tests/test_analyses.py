@@ -39,9 +39,10 @@ def test_subset_defined_on_another_table_joins_by_key(ctx):
     assert rec.n == 7 and rec.value == Fraction("0.852") / 7
 
 
-def test_remainder_is_summary_level(ctx):
-    rec = recompute(ctx, "remainder", {"table": "table1", "minus": ["results-igm-count"]})
-    assert rec.value == 7 and ANALYSES["remainder"].summary
+def test_rows_minus_a_printed_count_is_summary_level(ctx):
+    rec = recompute(ctx, "arithmetic", {"expression": "n - a", "of": {"n": {"table": "table1", "rows": True},
+                                                                        "a": {"claim": "results-igm-count", "whole": True}}})
+    assert rec.value == 7 and rec.summary and not ANALYSES["arithmetic"].summary
 
 
 def test_cell_at_most_is_an_upper_bound(ctx):
@@ -62,7 +63,8 @@ def test_not_recomputable_computes_nothing_and_says_why(ctx):
     ("mean", {"table": "table1", "column": "age_months", "convert": "days"}, "parameter 'convert' .* must be one of months_to_years, got 'days'"),
     ("count", {"table": "table1", "where": {"column": "sex", "op": "~", "value": "M"}}, "'where': a condition needs a 'column' and an 'op' among"),
     ("count", {"table": "table3", "where": {"column": "weight_pre_kg", "op": ">", "value": 50}}, "meets missing cells"),
-    ("remainder", {"table": "table1", "minus": ["no-such-claim"]}, "unknown claim 'no-such-claim'"),
+    ("arithmetic", {"expression": "n - a", "of": {"n": {"table": "table1", "rows": True}, "a": {"claim": "no-such-claim"}}},
+     "unknown claim 'no-such-claim'"),
     ("cell_at_most", {"table": "table1", "row": 10, "bound": ["age_months", "onset_age_months"]}, "no row with patient = 10"),
     ("anova", {}, "unknown analysis 'anova'"),
 ])
@@ -87,11 +89,12 @@ def counts_ctx():
 
 def test_count_level_analyses(counts_ctx):
     assert recompute(counts_ctx, "cell", {"table": "counts", "row": "enrolled", "column": "events"}).value == 14
-    assert recompute(counts_ctx, "row_sum", {"table": "counts", "rows": ["completers", "withdrawn"],
-                                             "column": "events"}).value == 14
-    rec = recompute(counts_ctx, "row_difference", {"table": "counts", "row": "enrolled", "minus": ["withdrawn"],
-                                                   "column": "events"})
-    assert rec.value == 11 and "'enrolled' (14) minus 'withdrawn' (3)" in rec.method
+    cells = {k: {"table": "counts", "row": row, "column": "events"} for k, row in
+             (("a", "completers"), ("b", "withdrawn"), ("e", "enrolled"))}
+    total = recompute(counts_ctx, "arithmetic", {"expression": "a + b", "of": {k: cells[k] for k in "ab"}})
+    assert total.value == 14 and not total.summary
+    rec = recompute(counts_ctx, "arithmetic", {"expression": "e - b", "of": {k: cells[k] for k in "eb"}})
+    assert rec.value == 11 and "e - b with b = counts.events of row 'withdrawn'; e = counts.events" in rec.method
     bound = recompute(counts_ctx, "at_most_cell", {"table": "counts", "row": "completers", "column": "events",
                                                   "why": "subset"})
     assert bound.value == 11 and ANALYSES["at_most_cell"].summary and bound.check(parse("11")).ok and not bound.check(parse("12")).ok
@@ -107,7 +110,19 @@ def test_grim_mean_judges_the_printed_value_it_is_given(counts_ctx):
 
 @pytest.mark.parametrize("analysis, params, message", [
     ("cell", {"table": "counts", "row": "nobody", "column": "events"}, "no row with row = 'nobody'"),
-    ("row_sum", {"table": "counts", "rows": [], "column": "events"}, "non-empty list"),
+    ("arithmetic", {"expression": "a + b", "of": {}}, "parameter 'of' .* must be a table of names"),
+    ("arithmetic", {"expression": "a + b", "of": {"a": {"value": "1"}}}, "uses 'b', which 'of' does not define"),
+    ("arithmetic", {"expression": "a", "of": {"a": {"value": "1"}, "b": {"value": "2"}}}, "'of' names 'b', which the "
+     "expression 'a' does not use"),
+    ("arithmetic", {"expression": "a ** 2", "of": {"a": {"value": "1"}}}, "may hold only numbers, names"),
+    ("arithmetic", {"expression": "a / b", "of": {"a": {"value": "1"}, "b": {"value": "0"}}}, "divides by zero"),
+    ("arithmetic", {"expression": "a", "of": {"a": {"table": "counts"}}}, "is none of"),
+    ("arithmetic", {"expression": "a", "of": {"a": {"value": "one"}}}, "value must be a decimal"),
+    ("arithmetic", {"expression": "a", "of": {"a": {"table": "counts", "column": "events", "statistic": "sd"}}},
+     "statistic 'sd' is not one of"),
+    ("arithmetic", {"expression": "a", "of": {"a": {"table": "counts", "column": "events", "statistic": "quantile",
+                                                    "prob": "2"}}}, "'of': a: "),
+    ("arithmetic", {"expression": "a", "of": {"a": {"claim": "en-remission"}}}, "refers to the claim itself"),
     ("grim_mean", {"table": "counts", "row": "enrolled", "column": "events", "granularity": "one"}, "parameter 'granularity' .* must be a positive decimal"),
 ])
 def test_bad_count_parameters(counts_ctx, analysis, params, message):
@@ -186,7 +201,16 @@ def test_published_ratio_centre_subset_sums_and_parts(jcr_ctx):
     assert not rec.check(parse("619")).ok
     none = recompute(jcr_ctx("meta1-patients"), "subset_total", {"table": "trials", "rows": ["ginzler", "ong"], "k_claim": "meta1-trials", "total_claim": "meta1-patients"})
     assert not none.check(parse("618")).ok
-    assert recompute(jcr_ctx("meta2-trials"), "sum_of_claims", {"claims": ["meta2-induction-trials", "meta2-maintenance-trials"]}).value == 6
+    parts = {"a": {"claim": "meta2-induction-trials", "whole": True}, "b": {"claim": "meta2-maintenance-trials", "whole": True}}
+    total = recompute(jcr_ctx("meta2-trials"), "arithmetic", {"expression": "a + b", "of": parts})
+    assert total.value == 6 and total.summary
+
+
+def test_arithmetic_with_a_printed_decimal_is_every_value_within_its_rounding(counts_ctx):
+    rec = recompute(counts_ctx, "arithmetic", {"expression": "100 * a / n", "of": {
+        "a": {"claim": "en-early-remission"}, "n": {"table": "counts", "row": "enrolled", "column": "events"}}})
+    assert rec.value is None and rec.summary and "from 46.4286 to 53.5714" in rec.method
+    assert rec.check(parse("50")).ok and rec.check(parse("53.6")).ok and not rec.check(parse("53.7")).ok
 
 
 def test_every_patient_value_against_a_printed_design_number(kagawa_ctx):

@@ -185,7 +185,7 @@ CASES = [
     ("a statistic named for a gap of the source", CL, replace('params = { reason = "source_lacks_data" }',
                                                               'params = { reason = "source_lacks_data", statistic = "median" }'),
      "names the missing 'statistic' exactly when reason = \"vocabulary_lacks\""),
-    ("count row unknown", "rokutanda2014/claims.toml", replace('"induction", "maintenance"', '"induction", "maintenance-phase"'), "no row with row = 'maintenance-phase'"),
+    ("count row unknown", "rokutanda2014/claims.toml", replace('row = "maintenance", column', 'row = "maintenance-phase", column'), "no row with row = 'maintenance-phase'"),
 ]
 
 
