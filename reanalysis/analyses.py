@@ -77,9 +77,30 @@ def count(ctx: Context, params: dict) -> Recomputed:
 
 
 def percent(ctx: Context, params: dict) -> Recomputed:
-    """The percentage of the rows of a table (over a subset) that meet a condition, exact, with its Clopper-Pearson CI in the method."""
+    """A percentage, exact, with the Clopper-Pearson CI of a count among a count in the method: of the rows
+    of a table (over a subset) that meet a condition (``table``, ``where``), or of any two numbers
+    (``numerator`` and ``total``, references as in ``arithmetic``: the events and n cells of a count
+    table's row, a printed count and the rows of a table, ...)."""
+    forms = ("table" in params, "numerator" in params or "total" in params)
+    if forms[0] == forms[1] or (forms[1] and not {"numerator", "total"} <= set(params)):
+        ctx.fail("percent takes either 'table' (with 'subset' and 'where') or both 'numerator' and 'total'")
+    if forms[1]:
+        return _ratio_percent(ctx, params)
     selected, rows, cond = _where(ctx, params)
     return _percent(len(selected), len(rows), f"rows of {params['table']} ({describe.subset_label(params)}) where {cond}")
+
+
+def _ratio_percent(ctx: Context, params: dict) -> Recomputed:
+    rec = arithmetic.arithmetic(ctx, {"expression": "100 * numerator / total",
+                                      "of": {"numerator": params["numerator"], "total": params["total"]}})
+    if rec.value is None:
+        return rec
+    k, n = (arithmetic.resolve(ctx, name, params[name])[0] for name in ("numerator", "total"))
+    if k.denominator == n.denominator == 1 and 0 <= k <= n:
+        ci = stats.clopper_pearson(int(k), int(n))
+        return Recomputed(rec.value, f"{rec.method}; {ci.method}: {100 * ci.ci_low:.1f}% to {100 * ci.ci_high:.1f}%",
+                          int(n), summary=rec.summary)
+    return rec
 
 
 def _percent(k: int, n: int, what: str) -> Recomputed:
@@ -174,14 +195,6 @@ def summary_value(ctx: Context, params: dict) -> Recomputed:
                       f"{params['row']!r}", 1)
 
 
-def summary_percent(ctx: Context, params: dict) -> Recomputed:
-    """A printed percentage against the printed count it belongs to and the number of patients."""
-    count = ctx.printed_cell(params["table"], params["row"], "count")
-    n = _n(ctx, params)
-    return _percent(int(count.value), n, f"the printed count ({params['table']} row {params['row']!r}) over the {n} "
-                    f"rows of {params['n_rows_of']}")
-
-
 def grimmer_sd(ctx: Context, params: dict) -> Recomputed:
     """GRIMMER: whether a printed SD is attainable for whole-number data with the printed mean and n."""
     mean, n = ctx.printed_cell(params["table"], params["row"], "mean"), _n(ctx, params)
@@ -240,16 +253,6 @@ def paired_mark(ctx: Context, params: dict) -> Recomputed:
     return Recomputed(None, method, n, check=check)
 
 
-def percent_of_claim(ctx: Context, params: dict) -> Recomputed:
-    """A printed percentage against a count printed beside it (another claim) and the number of patients."""
-    count = ctx.printed(params["claim"])
-    n = _n(ctx, params)
-    if count.kind != "number" or count.value != int(count.value):
-        ctx.fail(f"claim {params['claim']!r} is not a whole count")
-    return _percent(int(count.value), n, f"the printed count ({params['claim']}) over the {n} rows of "
-                    f"{params['n_rows_of']}")
-
-
 def range_contains_mean(ctx: Context, params: dict) -> Recomputed:
     """A printed range end must not lie beyond the printed mean (min <= mean <= max)."""
     mean = ctx.printed_cell(params["table"], params["row"], "mean")
@@ -268,12 +271,6 @@ def _arm(ctx: Context, table: str, row: str) -> tuple[int, int]:
     if k.denominator != 1 or n.denominator != 1:
         ctx.fail(f"row {row!r} of {table!r} does not hold whole counts")
     return int(k), int(n)
-
-
-def arm_percent(ctx: Context, params: dict) -> Recomputed:
-    """A printed percentage against its arm's events and n."""
-    k, n = _arm(ctx, params["table"], params["row"])
-    return _percent(k, n, f"{params['table']} row {params['row']!r}")
 
 
 def percent_attainable(ctx: Context, params: dict) -> Recomputed:
@@ -457,6 +454,9 @@ class Param:
             ok = isinstance(value, list) and bool(value) and all(
                 isinstance(v, item) and not isinstance(v, bool) for v in value)
             want = "a non-empty list of " + ("row keys" if self.type == "keys" else "strings")
+        elif self.type == "reference":
+            ok = isinstance(value, dict) and bool(value)
+            want = "a reference table such as { table = \"t\", row = \"r\", column = \"events\" }"
         elif self.type == "references":
             ok = isinstance(value, dict) and bool(value) and all(isinstance(v, dict) for v in value.values())
             want = "a table of names, each a reference table such as { claim = \"id\" }"
@@ -520,7 +520,6 @@ PARAMS = {
     "granularity": Param("decimal", "the step of the underlying values (1 for whole numbers)"),
     "n_rows_of": Param("name", "a table whose number of rows is n"),
     "n": Param("whole", "the number of values or patients"),
-    "claim": Param("name", "another claim whose printed count is used"),
     "claims": Param("names", "other claims whose printed values are used"),
     "end": Param("choice", "which end of the printed range the claim is", ("low", "high")),
     "floor": Param("number", "the variable's lower limit, when no range is printed"),
@@ -547,6 +546,8 @@ PARAMS = {
     "other": Param("name", "a second column of the same table"),
     "expression": Param("name", "an arithmetic expression of the names in 'of': numbers, names, + - * / and "
                                 "parentheses, computed exactly"),
+    "numerator": Param("reference", "the count a percentage is of (a reference, as in arithmetic's 'of')"),
+    "total": Param("reference", "the count it is among (a reference)"),
     "of": Param("references", "what each name of the expression stands for: { claim }, { table, row, column }, "
                               "{ table, column, statistic }, { table, rows = true }, or { value } (see "
                               "reanalysis/arithmetic.py)"),
@@ -586,7 +587,7 @@ _COUNT, _PERCENT, _P, _SD, _ANY, _DIFF = (0, None), (0, 100), (0, 1), (0, None),
 
 ANALYSES = {
     "count": Analysis(count, "value", _COUNT, ("table",), ("subset", "where")),
-    "percent": Analysis(percent, "value", _PERCENT, ("table",), ("subset", "where")),
+    "percent": Analysis(percent, "value", _PERCENT, (), ("table", "subset", "where", "numerator", "total")),
     "mean": Analysis(describe.statistic("mean"), "value", _ANY, ("table", "column"), ("subset", "convert", "missing")),
     "sd": Analysis(describe.statistic("sd"), "value", _SD, ("table", "column"), ("subset", "convert", "missing", "denominator")),
     "variance": Analysis(describe.statistic("variance"), "value", _SD, ("table", "column"), ("subset", "missing", "denominator")),
@@ -607,14 +608,11 @@ ANALYSES = {
     "cell": Analysis(cell, "value", _COUNT, ("table", "row", "column")),
     "at_most_cell": Analysis(at_most_cell, "bound", _COUNT, ("table", "row", "column", "why"), summary=True),
     "grim_mean": Analysis(grim_mean, "check", _ANY, ("granularity",), ("table", "row", "column", "n_rows_of", "n"), summary=True),
-    "percent_of_claim": Analysis(percent_of_claim, "value", _PERCENT, ("claim", "n_rows_of")),
     "range_contains_mean": Analysis(range_contains_mean, "check", _ANY, ("table", "row", "end"), summary=True),
     "summary_value": Analysis(summary_value, "value", _ANY, ("table", "row", "column"), summary=True),
-    "summary_percent": Analysis(summary_percent, "value", _PERCENT, ("table", "row", "n_rows_of")),
     "grimmer_sd": Analysis(grimmer_sd, "check", _SD, ("table", "row", "n_rows_of"), summary=True),
     "sd_feasible": Analysis(sd_feasible, "check", _SD, ("table", "row", "n_rows_of"), ("floor",), summary=True),
     "paired_mark": Analysis(paired_mark, "check", _P, ("table", "row", "baseline_row", "n_rows_of"), summary=True),
-    "arm_percent": Analysis(arm_percent, "value", _PERCENT, ("table", "row")),
     "percent_attainable": Analysis(percent_attainable, "check", _PERCENT, (), ("n", "table", "row", "column"), summary=True),
     "two_by_two_p": Analysis(two_by_two_p, "p_value", _P, ("table", "row_a", "row_b", "method")),
     "risk_difference": Analysis(risk_difference, "value", _DIFF, ("table", "row_a", "row_b", "method", "part")),

@@ -28,7 +28,7 @@ from reanalysis import conditions, describe, expressions
 from reanalysis.context import Context, Outcome, Recomputed
 
 STATISTICS = ("mean", "variance", "min", "max", "median", "quantile", "iqr")
-_FORMS = (({"claim"}, {"whole"}), ({"table", "row", "column"}, set()),
+_FORMS = (({"claim"}, {"whole"}), ({"table", "row", "column"}, {"whole"}),
           ({"table", "column", "statistic"}, {"subset", "missing", "prob", "type", "denominator"}),
           ({"table", "rows"}, {"subset", "where"}), ({"value"}, set()))
 
@@ -45,14 +45,11 @@ def resolve(ctx: Context, name: str, ref) -> tuple:
     if "claim" in ref:
         if ref["claim"] == ctx.claim_id:
             ctx.fail(f"'of': {name} refers to the claim itself")
-        printed = ctx.printed(ref["claim"])
-        if ref.get("whole"):
-            if printed.kind != "number" or printed.value != int(printed.value):
-                ctx.fail(f"'of': {name}: claim {ref['claim']!r} does not print a whole count")
-            return Fraction(printed.value), f"{name} = {printed.text} ({ref['claim']})"
-        iv = printed.interval("half_up")
-        return (Fraction(iv.low), Fraction(iv.high)), f"{name} = {printed.text} ({ref['claim']}, within its rounding)"
+        return _printed(ctx, name, ctx.printed(ref["claim"]), ref, ref["claim"])
     if "row" in ref:
+        if ctx.table(ref["table"]).fields.get(ref["column"], {}).get("type") == "string":  # a summary cell as printed
+            return _printed(ctx, name, ctx.printed_cell(ref["table"], ref["row"], ref["column"]), ref,
+                            f"{ref['table']}.{ref['column']} of row {ref['row']!r}")
         value = ctx.cell(ref["table"], ref["row"], ref["column"])
         return value, f"{name} = {ref['table']}.{ref['column']} of row {ref['row']!r}"
     if "statistic" in ref:
@@ -68,20 +65,31 @@ def resolve(ctx: Context, name: str, ref) -> tuple:
         if ref["rows"] is not True:
             ctx.fail(f"'of': {name}: rows must be true")
         rows = ctx.rows(ref["table"], ref.get("subset"))
-        said = "all rows"
+        said = ""
         if "where" in ref:
             try:
                 mask, said = conditions.select(rows, ctx.table(ref["table"]).fields, ref["where"])
             except ValueError as e:
                 ctx.fail(f"'of': {name}: {e}")
             rows = rows[mask]
-        return Fraction(len(rows)), f"{name} = {len(rows)} rows of {ref['table']} ({describe.subset_label(ref)}) where {said}"
+            said = f" where {said}"
+        return Fraction(len(rows)), f"{name} = {len(rows)} rows of {ref['table']} ({describe.subset_label(ref)}){said}"
     try:
         if isinstance(ref["value"], str):
             return Fraction(Decimal(ref["value"])), f"{name} = {ref['value']}"
     except (InvalidOperation, ValueError):
         pass
     ctx.fail(f"'of': {name}: value must be a decimal written as a string, got {ref['value']!r}")
+
+
+def _printed(ctx: Context, name: str, printed, ref: dict, where: str) -> tuple:
+    """A printed number: exact when ``whole`` says it is a count, else every value within its rounding."""
+    if ref.get("whole"):
+        if printed.kind != "number" or printed.value != int(printed.value):
+            ctx.fail(f"'of': {name}: {where} does not print a whole count")
+        return Fraction(printed.value), f"{name} = {printed.text} ({where})"
+    iv = printed.interval("half_up")
+    return (Fraction(iv.low), Fraction(iv.high)), f"{name} = {printed.text} ({where}, within its rounding)"
 
 
 def arithmetic(ctx: Context, params: dict) -> Recomputed:

@@ -139,11 +139,19 @@ def kagawa_ctx():
 def test_summary_analyses(kagawa_ctx):
     ctx = kagawa_ctx("table1-egfr-mean")
     assert recompute(ctx, "summary_value", {"table": "table2", "row": "egfr-baseline", "column": "mean"}).value == Fraction("89.6")
-    rec = recompute(ctx, "summary_percent", {"table": "table1", "row": "urinary_casts", "n_rows_of": "table3"})
-    assert rec.value == 87.5 and rec.n == 8
-    rec = recompute(kagawa_ctx("results-elevated-creatinine-percent"), "percent_of_claim",
-                    {"claim": "results-elevated-creatinine-count", "n_rows_of": "table3"})
-    assert rec.value == 12.5
+    eight = {"table": "table3", "rows": True}
+    rec = recompute(ctx, "percent", {"numerator": {"table": "table1", "row": "urinary_casts", "column": "count",
+                                                   "whole": True}, "total": eight})
+    assert rec.value == 87.5 and rec.n == 8 and not rec.summary and "Clopper-Pearson" in rec.method
+    rec = recompute(kagawa_ctx("results-elevated-creatinine-percent"), "percent",
+                    {"numerator": {"claim": "results-elevated-creatinine-count", "whole": True}, "total": eight})
+    assert rec.value == 12.5 and rec.summary  # a printed count: the percentage is consistent with it at best
+    mean = recompute(ctx, "percent", {"numerator": {"table": "table1", "row": "egfr", "column": "mean"}, "total": eight})
+    assert mean.value is None and mean.summary and mean.check is not None  # a printed decimal: within its rounding
+    with pytest.raises(ClaimError, match="percent takes either 'table'"):
+        recompute(ctx, "percent", {"table": "table3", "numerator": {"table": "table3", "rows": True}})
+    with pytest.raises(ClaimError, match="percent takes either 'table'"):
+        recompute(ctx, "percent", {"numerator": {"table": "table3", "rows": True}})
 
 
 def test_summary_checks_decide_feasibility(kagawa_ctx):
@@ -181,7 +189,9 @@ def test_trial_level_analyses(jcr_ctx):
     rd = recompute(jcr_ctx("ginzler-cr-difference-low"), "risk_difference",
                    {"table": "arms", "row_a": "ginzler-cr-mmf", "row_b": "ginzler-cr-ivc", "method": "wald", "part": "low"})
     assert rd.value == pytest.approx(5.5643, abs=1e-4)
-    assert recompute(jcr_ctx("ong-remission-ivc-percent"), "arm_percent", {"table": "arms", "row": "ong-remission-ivc"}).value == 52.0
+    arm = {"table": "arms", "row": "ong-remission-ivc"}
+    assert recompute(jcr_ctx("ong-remission-ivc-percent"), "percent", {"numerator": {**arm, "column": "events"},
+                                                                      "total": {**arm, "column": "n"}}).value == 52.0
 
 
 def test_percent_attainability(jcr_ctx):

@@ -36,7 +36,7 @@ def test_each_form_of_reference_points_at_one_number(ctx, ref, value):
     ("age", "must be a table"),
     ({"table": "patients", "column": "age"}, "is none of"),
     ({"table": "patients", "rows": False}, "rows must be true"),
-    ({"claim": "follow-up-mean", "whole": True}, "does not print a whole count"),
+    ({"claim": "follow-up-mean", "whole": True}, "follow-up-mean does not print a whole count"),
     ({"claim": "age-median"}, "refers to the claim itself"),
     ({"table": "patients", "rows": True, "where": {"column": "arm", "op": "==", "value": 1}}, "not a literal"),
     ({"value": 3}, "value must be a decimal written as a string"),
