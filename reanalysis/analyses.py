@@ -266,13 +266,6 @@ def range_contains_mean(ctx: Context, params: dict) -> Recomputed:
                       check=check)
 
 
-def _arm(ctx: Context, table: str, row: str) -> tuple[int, int]:
-    k, n = ctx.cell(table, row, "events"), ctx.cell(table, row, "n")
-    if k.denominator != 1 or n.denominator != 1:
-        ctx.fail(f"row {row!r} of {table!r} does not hold whole counts")
-    return int(k), int(n)
-
-
 def percent_attainable(ctx: Context, params: dict) -> Recomputed:
     """Whether any whole count k out of n gives the printed percentage (when k is not printed)."""
     n_value = Fraction(params["n"]) if "n" in params else ctx.cell(params["table"], params["row"], params["column"])
@@ -295,19 +288,20 @@ def percent_attainable(ctx: Context, params: dict) -> Recomputed:
 
 
 def two_by_two_p(ctx: Context, params: dict) -> Recomputed:
-    """A printed two-arm p-value recomputed from the arms' counts by one named 2x2 test."""
-    (k1, n1), (k2, n2) = _arm(ctx, params["table"], params["row_a"]), _arm(ctx, params["table"], params["row_b"])
+    """A printed two-arm p-value recomputed from a [[contrast]]'s counts (events / n of two rows of a count
+    table) by one named 2x2 test."""
+    (k1, n1), (k2, n2) = ctx.arms(params["contrast"])
     res = stats.two_by_two(k1, n1, k2, n2, params["method"])
     return Recomputed(res.p_value, f"{res.method}; {k1}/{n1} vs {k2}/{n2}", n1 + n2)
 
 
 def risk_difference(ctx: Context, params: dict) -> Recomputed:
-    """A risk difference of two arms' events / n, or an end of its 95% CI (Wald or Newcombe's hybrid score)."""
-    (k1, n1), (k2, n2) = _arm(ctx, params["table"], params["row_a"]), _arm(ctx, params["table"], params["row_b"])
+    """A risk difference of a [[contrast]]'s two arms (events / n), or an end of its 95% CI (Wald or Newcombe's
+    hybrid score), in percentage points."""
+    (k1, n1), (k2, n2) = ctx.arms(params["contrast"])
     res = stats.risk_difference(k1, n1, k2, n2, params["method"])
-    part = params["part"]
-    value = {"estimate": 100 * (Fraction(k1, n1) - Fraction(k2, n2)), "low": 100 * res.ci_low,
-             "high": 100 * res.ci_high}[part]
+    value = {"estimate": 100 * (Fraction(k1, n1) - Fraction(k2, n2)), "ci_low": 100 * res.ci_low,
+             "ci_high": 100 * res.ci_high}[params["result"]]
     return Recomputed(value, f"{res.method}, in percentage points; {k1}/{n1} vs {k2}/{n2}: "
                       f"{100 * res.estimate:.2f} ({100 * res.ci_low:.2f} to {100 * res.ci_high:.2f})", n1 + n2)
 
@@ -318,10 +312,10 @@ _RATIO_PARTS = ("estimate", "ci_low", "ci_high")
 def rr_centre(ctx: Context, params: dict) -> Recomputed:
     """A published ratio must sit at the centre of its CI on the log scale (within the printed rounding).
 
-    The claim prints one of the three (``part``); the other two come from the table. The check is
+    The claim prints one of the three (``result``); the other two come from the table. The check is
     exact: the squared estimate must overlap the products of the CI ends over their rounding.
     """
-    part = params["part"]
+    part = params["result"]
     others = {c: ctx.printed_cell(params["table"], params["row"], c) for c in _RATIO_PARTS if c != part}
 
     def check(printed) -> Outcome:
@@ -524,10 +518,7 @@ PARAMS = {
     "end": Param("choice", "which end of the printed range the claim is", ("low", "high")),
     "floor": Param("number", "the variable's lower limit, when no range is printed"),
     "baseline_row": Param("key", "the summary row of the same variable at baseline"),
-    "row_a": Param("key", "the treatment arm's row"),
-    "row_b": Param("key", "the comparator arm's row"),
     "method": Param("choice", "the test or interval", stats.TWO_BY_TWO),
-    "part": Param("choice", "which number of the estimate and its CI the claim prints", ("estimate", "low", "high")),
     "k_claim": Param("name", "the claim that prints the number of trials"),
     "total_claim": Param("name", "the claim that prints the number of patients"),
     "relation": Param("choice", "how the claim must stand to the other claims", tuple(_RELATIONS)),
@@ -542,7 +533,8 @@ PARAMS = {
                                 "(R's default)", ("equal", "welch")),
     "alternative": Param("choice", "the test's alternative (default two-sided, as R's)", inference.ALTERNATIVES),
     "mu": Param("signed", "the hypothesised mean (default \"0\")"),
-    "result": Param("choice", "which number of the test the claim prints", testing.T_RESULTS),
+    "result": Param("choice", "which number of the result the claim prints (a statistic, df, an estimate or a CI end)",
+                    testing.T_RESULTS),
     "other": Param("name", "a second column of the same table"),
     "expression": Param("name", "an arithmetic expression of the names in 'of': numbers, names, + - * / and "
                                 "parentheses, computed exactly"),
@@ -579,7 +571,8 @@ _OWN_CHOICES = {
     ("p_from_statistic", "test"): statcheck.PRINTED_TESTS,
     ("tail_odds", "test"): ("t", "z"),
     ("risk_difference", "method"): ("wald", "newcomb"),
-    ("rr_centre", "part"): _RATIO_PARTS,
+    ("rr_centre", "result"): _RATIO_PARTS,
+    ("risk_difference", "result"): _RATIO_PARTS,
 }
 
 
@@ -614,9 +607,9 @@ ANALYSES = {
     "sd_feasible": Analysis(sd_feasible, "check", _SD, ("table", "row", "n_rows_of"), ("floor",), summary=True),
     "paired_mark": Analysis(paired_mark, "check", _P, ("table", "row", "baseline_row", "n_rows_of"), summary=True),
     "percent_attainable": Analysis(percent_attainable, "check", _PERCENT, (), ("n", "table", "row", "column"), summary=True),
-    "two_by_two_p": Analysis(two_by_two_p, "p_value", _P, ("table", "row_a", "row_b", "method")),
-    "risk_difference": Analysis(risk_difference, "value", _DIFF, ("table", "row_a", "row_b", "method", "part")),
-    "rr_centre": Analysis(rr_centre, "check", (0, None), ("table", "row", "part"), summary=True),
+    "two_by_two_p": Analysis(two_by_two_p, "p_value", _P, ("contrast", "method")),
+    "risk_difference": Analysis(risk_difference, "value", _DIFF, ("contrast", "method", "result")),
+    "rr_centre": Analysis(rr_centre, "check", (0, None), ("table", "row", "result"), summary=True),
     "subset_total": Analysis(subset_total, "check", _COUNT, ("table", "rows", "k_claim", "total_claim"), summary=True),
     "every": Analysis(every, "check", _ANY, ("table", "column", "each"), ("subset",)),
     "contradiction": Analysis(contradiction, "contradiction", _ANY, ("claims", "relation", "why"), ("scale",), summary=True),

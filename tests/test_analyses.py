@@ -184,10 +184,10 @@ def jcr_ctx():
 
 
 def test_trial_level_analyses(jcr_ctx):
-    rec = recompute(jcr_ctx("ginzler-cr-p"), "two_by_two_p", {"table": "arms", "row_a": "ginzler-cr-mmf", "row_b": "ginzler-cr-ivc", "method": "pearson"})
+    rec = recompute(jcr_ctx("ginzler-cr-p"), "two_by_two_p", {"contrast": "ginzler-cr-mmf-vs-ginzler-cr-ivc", "method": "pearson"})
     assert rec.value == pytest.approx(0.0046612, abs=1e-7) and "16/71 vs 4/69" in rec.method
     rd = recompute(jcr_ctx("ginzler-cr-difference-low"), "risk_difference",
-                   {"table": "arms", "row_a": "ginzler-cr-mmf", "row_b": "ginzler-cr-ivc", "method": "wald", "part": "low"})
+                   {"contrast": "ginzler-cr-mmf-vs-ginzler-cr-ivc", "method": "wald", "result": "ci_low"})
     assert rd.value == pytest.approx(5.5643, abs=1e-4)
     arm = {"table": "arms", "row": "ong-remission-ivc"}
     assert recompute(jcr_ctx("ong-remission-ivc-percent"), "percent", {"numerator": {**arm, "column": "events"},
@@ -203,7 +203,7 @@ def test_percent_attainability(jcr_ctx):
 
 
 def test_published_ratio_centre_subset_sums_and_parts(jcr_ctx):
-    centre = recompute(jcr_ctx("meta1-partial-low"), "rr_centre", {"table": "meta", "row": "ref18-partial", "part": "ci_low"})
+    centre = recompute(jcr_ctx("meta1-partial-low"), "rr_centre", {"table": "meta", "row": "ref18-partial", "result": "ci_low"})
     assert centre.check(parse("0.80")).ok and not centre.check(parse("0.50")).ok  # reads the printed CI end
     rec = recompute(jcr_ctx("meta1-patients"), "subset_total", {"table": "trials", "rows": ["ginzler", "alms-induction", "ong", "chan2000", "chan2005", "bao"],
                                                                 "k_claim": "meta1-trials", "total_claim": "meta1-patients"})
