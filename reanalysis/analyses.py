@@ -143,7 +143,8 @@ def cell_at_most(ctx: Context, params: dict) -> Recomputed:
 
 
 def cell(ctx: Context, params: dict) -> Recomputed:
-    """The same count printed elsewhere: one cell, transcribed from a different sentence than the claim."""
+    """One cell, exact: the same number printed elsewhere (transcribed from a different sentence than the
+    claim), or a cell of a derived column, so that a printed column of differences is reproduced cell by cell."""
     value = ctx.cell(params["table"], params["row"], params["column"])
     return Recomputed(value, f"{params['table']}.{params['column']} of row {params['row']!r}", 1)
 
@@ -598,7 +599,7 @@ ANALYSES = {
     "correlation_p": Analysis(testing.correlation_p, "p_value", _P, ("table", "column", "other", "method"),
                               ("subset", "alternative", "missing")),
     "cell_at_most": Analysis(cell_at_most, "bound", _COUNT, ("table", "row", "bound"), summary=True),
-    "cell": Analysis(cell, "value", _COUNT, ("table", "row", "column")),
+    "cell": Analysis(cell, "value", _ANY, ("table", "row", "column")),
     "at_most_cell": Analysis(at_most_cell, "bound", _COUNT, ("table", "row", "column", "why"), summary=True),
     "grim_mean": Analysis(grim_mean, "check", _ANY, ("granularity",), ("table", "row", "column", "n_rows_of", "n"), summary=True),
     "range_contains_mean": Analysis(range_contains_mean, "check", _ANY, ("table", "row", "end"), summary=True),

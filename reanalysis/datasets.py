@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reanalysis import rounding
+from reanalysis import expressions, rounding
 from reanalysis.errors import DataError, locate
 
 _INTEGER = re.compile(r"^[-+]?\d+$")
@@ -170,10 +170,11 @@ def _load_table(folder: Path, res: dict, where: str, verify_hashes: bool) -> Tab
     if not rows:
         raise DataError(f"{path}: the file is empty; expected a header row {','.join(fields)}")
     header = rows[0]
-    if header != list(fields):
-        raise DataError(_header_problem(path, header, list(fields)))
-    columns = {name: [] for name in fields}
-    texts = {name: [] for name in fields}  # the cell text of each present value, for exact arithmetic
+    stored = [name for name, f in fields.items() if "x-derived" not in f]
+    if header != stored:
+        raise DataError(_header_problem(path, header, stored))
+    columns = {name: [] for name in stored}
+    texts = {name: [] for name in stored}  # the cell text of each present value, for exact arithmetic
     for r, cells in enumerate(rows[1:], start=2):
         if len(cells) != len(header):
             raise DataError(f"{locate(path, row=r)}: {len(cells)} cells, expected {len(header)} "
@@ -184,7 +185,8 @@ def _load_table(folder: Path, res: dict, where: str, verify_hashes: bool) -> Tab
             texts[name].append(None if value is None else raw)
     if len(rows) == 1:
         raise DataError(f"{path}: the table has a header but no rows")
-    for name, f in fields.items():
+    for name in stored:
+        f = fields[name]
         _check_unique(path, name, columns[name], f)
         printed = f.get("x-printed-as")
         if printed is not None:
@@ -202,11 +204,44 @@ def _load_table(folder: Path, res: dict, where: str, verify_hashes: bool) -> Tab
                 raise DataError(f"{locate(path, row=r, column=','.join(key))}: duplicate key "
                                 f"{values if len(values) > 1 else values[0]!r}, first seen on row {seen[values]}")
             seen[values] = r
-    frame = pd.DataFrame({name: _series(columns[name], fields[name]) for name in fields})
     exact = {name: tuple(None if v is None else Fraction(v) for v in texts[name])
-             for name in fields if fields[name]["type"] in ("integer", "number")}
+             for name in stored if fields[name]["type"] in ("integer", "number")}
+    for name, f in fields.items():
+        if "x-derived" in f:
+            exact[name] = _derived(path, name, f, fields, exact)
+            columns[name] = list(exact[name])
+    frame = pd.DataFrame({name: _series(columns[name], fields[name]) for name in fields})
     return Table(res["name"], path, res.get("title", res["name"]), res.get("source_location", ""), frame, fields, key,
                  tuple(missing_codes), exact, _claim_cells(res, where, key, columns))
+
+
+def _derived(path: Path, name: str, field: dict, fields: dict, exact: dict) -> tuple:
+    """A declared derived column (``"x-derived": "after - before"``), computed exactly row by row from the
+    stored numeric columns; missing where any of its inputs is missing."""
+    text = field["x-derived"]
+    where = f"{path}, field {name!r}, x-derived"
+    if field["type"] != "number":
+        raise DataError(f"{where}: a derived field has type number, not {field['type']!r}")
+    try:
+        tree = expressions.parse(text)
+    except ValueError as e:
+        raise DataError(f"{where}: {e}") from None
+    if not expressions.names(tree):
+        raise DataError(f"{where}: {text!r} names no column")
+    for used in sorted(expressions.names(tree)):
+        if used not in exact or "x-derived" in fields[used]:
+            raise DataError(f"{where}: {text!r} uses {used!r}, which is not a stored numeric column of the table")
+    rows = []
+    for r, inputs in enumerate(zip(*(exact[u] for u in sorted(expressions.names(tree)))), start=2):
+        values = dict(zip(sorted(expressions.names(tree)), inputs))
+        if any(v is None for v in inputs):
+            rows.append(None)
+            continue
+        try:
+            rows.append(expressions.evaluate(tree, text, values))
+        except ValueError as e:
+            raise DataError(f"{locate(path, row=r, column=name)}: {e}") from None
+    return tuple(rows)
 
 
 def _claim_cells(res: dict, where: str, key: tuple, columns: dict) -> dict:

@@ -63,7 +63,13 @@ def markdown(datasets: Path = ROOT / "datasets", example: Path = ROOT / "docs" /
         keys = ", ".join(f"`{k}`" for k in sorted(KEYS[part if part != "figure" else "remission_bars"]
                                                  | (KEYS["summary_panels"] if part == "figure" else set())))
         out += [f"### {'[paper]' if part == 'paper' else f'[[{part}]]'}", "", text, "", f"Keys: {keys}.", ""]
-    out += ["## Printed values", "",
+    out += ["## Derived columns", "",
+            "A field of a table's schema in `datapackage.json` may be computed instead of transcribed: "
+            "`{ \"name\": \"change\", \"type\": \"number\", \"x-derived\": \"score_after - score_before\" }`. "
+            "The CSV does not hold it; each cell is the expression (numbers, other stored numeric columns of the "
+            "same row, + - * / and parentheses) computed exactly, and missing where an input is. A printed "
+            "column of such values is then reproduced cell by cell (`cell`), and any statistic can use it.", "",
+            "## Printed values", "",
             "`reported` keeps the text as printed. It stands for the interval of true values that round to it "
             "(half up; half even and truncation are tried and named when they are what matches).", "",
             "| printed | reads as | interval |", "|---|---|---|"]

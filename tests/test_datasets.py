@@ -1,4 +1,6 @@
 import json
+import math
+from fractions import Fraction
 
 import pytest
 
@@ -105,3 +107,34 @@ def test_every_field_declares_type_unit_or_meaning(folder):
         assert res["source_location"].startswith("Table ")
         for f in res["schema"]["fields"]:
             assert f["type"] in ("integer", "number", "boolean", "string") and f["title"]
+
+
+def _derived_package(tmp_path, derived):
+    folder = tmp_path / "paper"
+    folder.mkdir()
+    (folder / "t.csv").write_text("id,before,after\n1,2.1,1.0\n2,3.3,\n", encoding="utf-8")
+    fields = [{"name": "id", "type": "integer"}, {"name": "before", "type": "number"},
+              {"name": "after", "type": "number"}, {"name": "change", "title": "after - before", **derived}]
+    meta = {"name": "paper", "resources": [{"name": "t", "path": "t.csv", "schema": {"fields": fields,
+                                                                               "primaryKey": ["id"]}}]}
+    (folder / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    return folder
+
+
+def test_a_derived_column_is_computed_exactly_and_missing_where_an_input_is(tmp_path):
+    folder = _derived_package(tmp_path, {"type": "number", "x-derived": "after - before"})
+    table = load_dataset(folder, verify_hashes=False).tables["t"]
+    assert table.exact["change"] == (Fraction(-11, 10), None)
+    assert list(table.frame.columns) == ["id", "before", "after", "change"] and math.isnan(table.frame["change"][1])
+
+
+@pytest.mark.parametrize("derived, message", [
+    ({"type": "integer", "x-derived": "after - before"}, "a derived field has type number"),
+    ({"type": "number", "x-derived": "after ** 2"}, "may hold only numbers, names"),
+    ({"type": "number", "x-derived": "after - height"}, "uses 'height', which is not a stored numeric column"),
+    ({"type": "number", "x-derived": "2"}, "names no column"),
+    ({"type": "number", "x-derived": "after / (before - before)"}, "row 2, column 'change': expression"),
+])
+def test_a_malformed_derived_column_is_a_data_error(tmp_path, derived, message):
+    with pytest.raises(DataError, match=message.replace("(", r"\(").replace(")", r"\)").replace("*", r"\*")):
+        load_dataset(_derived_package(tmp_path, derived), verify_hashes=False)
