@@ -198,7 +198,7 @@ def summary_value(ctx: Context, params: dict) -> Recomputed:
 
 def grimmer_sd(ctx: Context, params: dict) -> Recomputed:
     """GRIMMER: whether a printed SD is attainable for whole-number data with the printed mean and n."""
-    mean, n = ctx.printed_cell(params["table"], params["row"], "mean"), _n(ctx, params)
+    mean, n = ctx.printed_cell(params["table"], params["row"], ctx.role(params["table"], "mean")), _n(ctx, params)
 
     def check(sd) -> Outcome:
         found = stats.grimmer(mean, sd, n)
@@ -213,12 +213,14 @@ def grimmer_sd(ctx: Context, params: dict) -> Recomputed:
 
 def sd_feasible(ctx: Context, params: dict) -> Recomputed:
     """Whether a printed SD lies within the smallest and largest SD that n values with the printed mean and range (or lower limit ``floor``) can have."""
-    mean, n = ctx.printed_cell(params["table"], params["row"], "mean"), _n(ctx, params)
-    t = ctx.table(params["table"]).frame
-    row = t[t[ctx.table(params["table"]).primary_key[0]] == params["row"]].iloc[0]
-    if "range_low" in row and row["range_low"]:
-        low = ctx.printed_cell(params["table"], params["row"], "range_low")
-        high = ctx.printed_cell(params["table"], params["row"], "range_high")
+    table = params["table"]
+    mean, n = ctx.printed_cell(table, params["row"], ctx.role(table, "mean")), _n(ctx, params)
+    t = ctx.table(table).frame
+    row = t[t[ctx.table(table).primary_key[0]] == params["row"]].iloc[0]
+    low_column = ctx.role(table, "range_low", optional=True)
+    if low_column is not None and row[low_column]:
+        low = ctx.printed_cell(table, params["row"], low_column)
+        high = ctx.printed_cell(table, params["row"], ctx.role(table, "range_high"))
         smallest, largest = stats.sd_limits(mean, n, low, high)
         given = f"mean {mean.text}, range {low.text} to {high.text}"
     else:
@@ -237,7 +239,7 @@ def sd_feasible(ctx: Context, params: dict) -> Recomputed:
 def paired_mark(ctx: Context, params: dict) -> Recomputed:
     """A significance mark (or its absence) against the printed before and after means and SDs: some within-patient correlation must give a paired t-test p in the range the mark states."""
     t, n = params["table"], _n(ctx, params)
-    cells = [ctx.printed_cell(t, r, c) for r in (params["baseline_row"], params["row"]) for c in ("mean", "sd")]
+    cells = [ctx.printed_cell(t, r, ctx.role(t, c)) for r in (params["baseline_row"], params["row"]) for c in ("mean", "sd")]
     method = (f"paired t-test from summaries, n = {n}, df = {n - 1}, baseline {cells[0].text} ({cells[1].text}) vs "
               f"{cells[2].text} ({cells[3].text}), means and SDs within their rounding (scipy.stats.t; R: "
               "2 * pt(-abs(t), n - 1)); a Wilcoxon test cannot be checked from summaries")
@@ -256,7 +258,7 @@ def paired_mark(ctx: Context, params: dict) -> Recomputed:
 
 def range_contains_mean(ctx: Context, params: dict) -> Recomputed:
     """A printed range end must not lie beyond the printed mean (min <= mean <= max)."""
-    mean = ctx.printed_cell(params["table"], params["row"], "mean")
+    mean = ctx.printed_cell(params["table"], params["row"], ctx.role(params["table"], "mean"))
     m = mean.interval("half_up")
 
     def check(end) -> Outcome:
@@ -317,7 +319,8 @@ def rr_centre(ctx: Context, params: dict) -> Recomputed:
     exact: the squared estimate must overlap the products of the CI ends over their rounding.
     """
     part = params["result"]
-    others = {c: ctx.printed_cell(params["table"], params["row"], c) for c in _RATIO_PARTS if c != part}
+    others = {c: ctx.printed_cell(params["table"], params["row"], ctx.role(params["table"], c))
+              for c in _RATIO_PARTS if c != part}
 
     def check(printed) -> Outcome:
         est, low, high = ({**others, part: printed}[c].interval("half_up") for c in _RATIO_PARTS)
@@ -336,7 +339,7 @@ def subset_total(ctx: Context, params: dict) -> Recomputed:
     if own not in (params["k_claim"], params["total_claim"]):
         ctx.fail("subset_total judges either its 'k_claim' or its 'total_claim'")
     rows = params["rows"]
-    sizes = {r: int(ctx.cell(params["table"], r, "n")) for r in rows}
+    sizes = {r: int(ctx.cell(params["table"], r, ctx.role(params["table"], "n"))) for r in rows}
     other = ctx.printed(params["total_claim"] if own == params["k_claim"] else params["k_claim"])
 
     def check(printed) -> Outcome:

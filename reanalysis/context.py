@@ -96,6 +96,16 @@ class Context:
         wanted = set(keep[key].itertuples(index=False, name=None))
         return frame[[tuple(r) in wanted for r in frame[key].itertuples(index=False, name=None)]]
 
+    def role(self, table: str, role: str, optional: bool = False) -> str | None:
+        """The column of ``table`` whose schema declares ``"x-role": role`` (None when optional and absent)."""
+        for name, field in self.table(table).fields.items():
+            if field.get("x-role") == role:
+                return name
+        if not optional:
+            self.fail(f"table {table!r} declares no column with x-role {role!r}; add \"x-role\": \"{role}\" to "
+                      "that column's field in datapackage.json")
+        return None
+
     def column_name(self, table: str, column: str) -> str:
         if column not in self.table(table).fields:
             self.fail(f"table {table!r} has no column {column!r}")
@@ -168,8 +178,8 @@ class Context:
         c = self.contrast(contrast_id)
         if c.by is not None:
             self.fail(f"contrast {contrast_id!r} compares groups of patient rows, not two rows of a count table")
-        return tuple((self.whole(c.table, row, "events"), self.whole(c.table, row, "n")) for row in
-                     (c.treatment, c.comparator))
+        events, n = self.role(c.table, "events"), self.role(c.table, "n")
+        return tuple((self.whole(c.table, row, events), self.whole(c.table, row, n)) for row in (c.treatment, c.comparator))
 
     def whole(self, table: str, key, column: str) -> int:
         """One cell that must be a whole number (a count)."""

@@ -32,6 +32,9 @@ from reanalysis.errors import DataError, locate
 _INTEGER = re.compile(r"^[-+]?\d+$")
 _NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 _BOOLEAN = {"true": True, "false": False}
+# What a column is to the analyses that need one by meaning, declared in its schema field as "x-role":
+# a count table's events and n, a summary table's count, mean, SD and range ends, an estimate and its CI.
+ROLES = ("events", "n", "count", "mean", "sd", "range_low", "range_high", "estimate", "ci_low", "ci_high")
 _TYPES = ("integer", "number", "boolean", "string")
 
 
@@ -159,6 +162,12 @@ def _load_table(folder: Path, res: dict, where: str, verify_hashes: bool) -> Tab
         if not isinstance(f, dict) or not isinstance(f.get("name"), str) or f.get("type") not in _TYPES:
             raise DataError(f"{where}: field {f!r} needs a name and a type among {', '.join(_TYPES)}")
         fields[f["name"]] = f
+    roles = [(f["name"], f["x-role"]) for f in schema["fields"] if "x-role" in f]
+    for name, role in roles:
+        if role not in ROLES:
+            raise DataError(f"{where}: field {name!r} has x-role {role!r}; known roles: {', '.join(ROLES)}")
+        if [r for _, r in roles].count(role) > 1:
+            raise DataError(f"{where}: x-role {role!r} is given to more than one field")
     missing_codes = set(schema.get("missingValues", [""]))
     try:
         text = path.read_bytes().decode("utf-8")

@@ -242,7 +242,7 @@ def _pool(ctx: Context, spec) -> PooledResult:
     for t in spec.params["trials"]:
         def arm(rows):
             counts = [recompute(ctx, "cell", {"table": spec.params["table"], "row": r, "column": c}).value
-                      for r in rows for c in ("events", "n")]
+                      for r in rows for c in (ctx.role(spec.params["table"], "events"), ctx.role(spec.params["table"], "n"))]
             return int(sum(counts[0::2])), int(counts[1])
         (k1, n1), (k2, n2) = arm(t["treatment"]), arm(t["comparator"])
         if 0 in (k1, k2):
@@ -296,10 +296,10 @@ def _compare(ctx: Context, comparison_id: str, alpha: float) -> ComparisonResult
 
 def _proportions(ctx: Context, spec) -> list:
     """The reported proportion and, where withdrawals are known, its ITT and best-case versions."""
-    size = "denominator" if "denominator" in ctx.table(spec.table).fields else "n"
+    events, size = (ctx.role(spec.table, r) for r in ("events", "n")) if spec.where is None else (None, None)
 
     def counts(row):
-        return _whole(ctx, spec.table, row, "events"), _whole(ctx, spec.table, row, size)
+        return _whole(ctx, spec.table, row, events), _whole(ctx, spec.table, row, size)
 
     if spec.where is not None:
         rec = recompute(ctx, "count", {"table": spec.table, "where": spec.where})
@@ -308,8 +308,8 @@ def _proportions(ctx: Context, spec) -> list:
         k, n = counts(spec.row)
     rows = [(f"as reported ({k}/{n})", k, n)]
     if spec.itt_row is not None:
-        total = _whole(ctx, spec.table, spec.itt_row, "events")
-        withdrawn = _whole(ctx, spec.table, spec.withdrawn_row, "events") if spec.withdrawn_row else total - n
+        total = _whole(ctx, spec.table, spec.itt_row, events)
+        withdrawn = _whole(ctx, spec.table, spec.withdrawn_row, events) if spec.withdrawn_row else total - n
         if n + withdrawn != total:
             ctx.fail(f"proportion {spec.id!r}: {n} analysed + {withdrawn} withdrawn != {total} enrolled")
         rows.append((f"ITT, withdrawals as failures ({k}/{total})", k, total))

@@ -18,6 +18,7 @@ from pathlib import Path
 from reanalysis import conditions, rounding
 from reanalysis.analyses import ANALYSES, PARAMS, param
 from reanalysis.claims import KEYS, REASONS, VERDICTS
+from reanalysis.datasets import ROLES
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = {
@@ -63,7 +64,12 @@ def markdown(datasets: Path = ROOT / "datasets", example: Path = ROOT / "docs" /
         keys = ", ".join(f"`{k}`" for k in sorted(KEYS[part if part != "figure" else "remission_bars"]
                                                  | (KEYS["summary_panels"] if part == "figure" else set())))
         out += [f"### {'[paper]' if part == 'paper' else f'[[{part}]]'}", "", text, "", f"Keys: {keys}.", ""]
-    out += ["## Derived columns", "",
+    out += ["## Column roles", "",
+            "An analysis that needs a column by its meaning finds it by its role, declared in the column's field "
+            "in `datapackage.json` (`\"x-role\": \"events\"`), never by its name: "
+            + ", ".join(f"`{r}`" for r in ROLES) + " (a count table's events and n; a summary table's count, "
+            "mean, SD and range ends; an estimate and its CI). A role is given to one column of a table at most.", "",
+            "## Derived columns", "",
             "A field of a table's schema in `datapackage.json` may be computed instead of transcribed: "
             "`{ \"name\": \"change\", \"type\": \"number\", \"x-derived\": \"score_after - score_before\" }`. "
             "The CSV does not hold it; each cell is the expression (numbers, other stored numeric columns of the "

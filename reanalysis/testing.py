@@ -190,7 +190,8 @@ def odds_ratio(ctx: Context, params: dict) -> Recomputed:
 
 def proportion_ci(ctx: Context, params: dict) -> Recomputed:
     """An end of the 95% CI of a proportion events / n (one row of a count table), in percent."""
-    k, n = ctx.whole(params["table"], params["row"], "events"), ctx.whole(params["table"], params["row"], "n")
+    t = params["table"]
+    k, n = ctx.whole(t, params["row"], ctx.role(t, "events")), ctx.whole(t, params["row"], ctx.role(t, "n"))
     function, label = CI_METHODS[params["method"]]
     try:
         res = function(k, n)
@@ -206,8 +207,8 @@ def t_from_summaries(ctx: Context, params: dict) -> Recomputed:
     p inside the printed one. Student's test (``variance = "equal"``) or Welch's."""
     t = params["table"]
     rows = (params["treatment"], params["comparator"])
-    (m1, s1), (m2, s2) = ([ctx.printed_cell(t, r, c) for c in ("mean", "sd")] for r in rows)
-    n1, n2 = (ctx.whole(t, r, "n") for r in rows)
+    (m1, s1), (m2, s2) = ([ctx.printed_cell(t, r, ctx.role(t, c)) for c in ("mean", "sd")] for r in rows)
+    n1, n2 = (ctx.whole(t, r, ctx.role(t, "n")) for r in rows)
     equal = params["variance"] == "equal"
     low, high = _p_range(m1, s1, n1, m2, s2, n2, equal)
     nominal = _p(m1.value - m2.value, s1.value, s2.value, n1, n2, equal)

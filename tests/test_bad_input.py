@@ -187,6 +187,8 @@ CASES = [
     ("a statistic named for a gap of the source", CL, replace('params = { reason = "source_lacks_data" }',
                                                               'params = { reason = "source_lacks_data", statistic = "median" }'),
      "names the missing 'statistic' exactly when reason = \"vocabulary_lacks\""),
+    ("a count table without an events role", JD, meta(lambda d: d["resources"][0]["schema"]["fields"][5].pop("x-role")),
+     "table 'arms' declares no column with x-role 'events'; add \"x-role\": \"events\" to that column's field"),
     ("count row unknown", "rokutanda2014/claims.toml", replace('row = "maintenance", column', 'row = "maintenance-phase", column'), "no row with row = 'maintenance-phase'"),
 ]
 

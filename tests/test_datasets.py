@@ -138,3 +138,17 @@ def test_a_derived_column_is_computed_exactly_and_missing_where_an_input_is(tmp_
 def test_a_malformed_derived_column_is_a_data_error(tmp_path, derived, message):
     with pytest.raises(DataError, match=message.replace("(", r"\(").replace(")", r"\)").replace("*", r"\*")):
         load_dataset(_derived_package(tmp_path, derived), verify_hashes=False)
+
+
+@pytest.mark.parametrize("roles, message", [
+    (("events", "size"), "field 'after' has x-role 'size'; known roles: events, n,"),
+    (("events", "events"), "x-role 'events' is given to more than one field"),
+])
+def test_column_roles_are_known_and_given_once(tmp_path, roles, message):
+    folder = _derived_package(tmp_path, {"type": "number", "x-derived": "after - before"})
+    meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for field, role in zip(meta["resources"][0]["schema"]["fields"][1:3], roles):
+        field["x-role"] = role
+    (folder / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(DataError, match=message):
+        load_dataset(folder, verify_hashes=False)
