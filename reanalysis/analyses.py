@@ -158,17 +158,7 @@ def at_most_cell(ctx: Context, params: dict) -> Recomputed:
 
 def grim_mean(ctx: Context, params: dict) -> Recomputed:
     """GRIM: whether a printed mean of n values, each a multiple of ``granularity``, is attainable at all."""
-    if "n" in params:
-        n_value = Fraction(params["n"])
-    elif "n_rows_of" in params:
-        n_value = Fraction(_n(ctx, params))
-    elif {"table", "row", "column"} <= set(params):
-        n_value = ctx.cell(params["table"], params["row"], params["column"])
-    else:
-        ctx.fail("grim_mean needs n: either 'n_rows_of' or 'table', 'row' and 'column' of a count")
-    if n_value.denominator != 1:
-        ctx.fail(f"GRIM needs a whole n; {params['table']}.{params['column']} of row {params['row']!r} is {n_value}")
-    n = int(n_value)
+    n = _n(ctx, params)
     step = Decimal(params["granularity"])
     method = f"GRIM: means of n = {n} values in steps of {step} are multiples of {step}/{n}"
 
@@ -186,7 +176,11 @@ def grim_mean(ctx: Context, params: dict) -> Recomputed:
 
 
 def _n(ctx: Context, params: dict) -> int:
-    return len(ctx.table(params["n_rows_of"]).frame)
+    """n, from the reference ``n`` (the rows of a table, a count cell, a literal): a whole number of at least 1."""
+    value, said = arithmetic.resolve(ctx, "n", params["n"])
+    if isinstance(value, tuple) or value.denominator != 1 or value < 1:
+        ctx.fail(f"'n' must be a whole number of at least 1; {said}")
+    return int(value)
 
 
 def summary_value(ctx: Context, params: dict) -> Recomputed:
@@ -271,10 +265,7 @@ def range_contains_mean(ctx: Context, params: dict) -> Recomputed:
 
 def percent_attainable(ctx: Context, params: dict) -> Recomputed:
     """Whether any whole count k out of n gives the printed percentage (when k is not printed)."""
-    n_value = Fraction(params["n"]) if "n" in params else ctx.cell(params["table"], params["row"], params["column"])
-    if n_value.denominator != 1 or n_value < 1:
-        ctx.fail(f"percent_attainable needs a whole n >= 1, got {n_value}")
-    n = int(n_value)
+    n = _n(ctx, params)
 
     def check(printed) -> Outcome:
         iv = printed.interval("half_up")
@@ -516,8 +507,8 @@ PARAMS = {
     "bound": Param("names", "two columns of the same row: the bound is the first minus the second"),
     "why": Param("name", "why the bound holds, in words"),
     "granularity": Param("decimal", "the step of the underlying values (1 for whole numbers)"),
-    "n_rows_of": Param("name", "a table whose number of rows is n"),
-    "n": Param("whole", "the number of values or patients"),
+    "n": Param("reference", "the number of values or patients, as a reference: the rows of a table { table = \"t\", "
+                            "rows = true }, a count cell { table, row, column }, or { value = \"14\" }"),
     "claims": Param("names", "other claims whose printed values are used"),
     "end": Param("choice", "which end of the printed range the claim is", ("low", "high")),
     "floor": Param("number", "the variable's lower limit, when no range is printed"),
@@ -551,8 +542,6 @@ PARAMS = {
     "test": Param("choice", "the test of the table", ("chi_square", "fisher", "mcnemar")),
     "correction": Param("choice", "continuity correction: none, or continuity (Yates for a 2x2 chi-square, "
                                   "Edwards for McNemar); default none", ("none", "continuity")),
-    "treatment": Param("key", "the treatment group's row of a summary table (mean, sd and n cells)"),
-    "comparator": Param("key", "the comparator group's row of a summary table"),
     "statistic_claim": Param("name", "the claim that prints the test statistic"),
     "df": Param("positive", "degrees of freedom (for r: n - 2)"),
     "df2": Param("positive", "the second degrees of freedom of an F test"),
@@ -604,13 +593,13 @@ ANALYSES = {
     "cell_at_most": Analysis(cell_at_most, "bound", _COUNT, ("table", "row", "bound"), summary=True),
     "cell": Analysis(cell, "value", _ANY, ("table", "row", "column")),
     "at_most_cell": Analysis(at_most_cell, "bound", _COUNT, ("table", "row", "column", "why"), summary=True),
-    "grim_mean": Analysis(grim_mean, "check", _ANY, ("granularity",), ("table", "row", "column", "n_rows_of", "n"), summary=True),
+    "grim_mean": Analysis(grim_mean, "check", _ANY, ("granularity", "n"), summary=True),
     "range_contains_mean": Analysis(range_contains_mean, "check", _ANY, ("table", "row", "end"), summary=True),
     "summary_value": Analysis(summary_value, "value", _ANY, ("table", "row", "column"), summary=True),
-    "grimmer_sd": Analysis(grimmer_sd, "check", _SD, ("table", "row", "n_rows_of"), summary=True),
-    "sd_feasible": Analysis(sd_feasible, "check", _SD, ("table", "row", "n_rows_of"), ("floor",), summary=True),
-    "paired_mark": Analysis(paired_mark, "check", _P, ("table", "row", "baseline_row", "n_rows_of"), summary=True),
-    "percent_attainable": Analysis(percent_attainable, "check", _PERCENT, (), ("n", "table", "row", "column"), summary=True),
+    "grimmer_sd": Analysis(grimmer_sd, "check", _SD, ("table", "row", "n"), summary=True),
+    "sd_feasible": Analysis(sd_feasible, "check", _SD, ("table", "row", "n"), ("floor",), summary=True),
+    "paired_mark": Analysis(paired_mark, "check", _P, ("table", "row", "baseline_row", "n"), summary=True),
+    "percent_attainable": Analysis(percent_attainable, "check", _PERCENT, ("n",), summary=True),
     "two_by_two_p": Analysis(two_by_two_p, "p_value", _P, ("contrast", "method")),
     "risk_difference": Analysis(risk_difference, "value", _DIFF, ("contrast", "method", "result")),
     "rr_centre": Analysis(rr_centre, "check", (0, None), ("table", "row", "result"), summary=True),
@@ -632,8 +621,7 @@ ANALYSES = {
                            ("correction",)),
     "odds_ratio": Analysis(testing.odds_ratio, "value", (0, None), ("table", "rows", "columns", "method", "result")),
     "proportion_ci": Analysis(testing.proportion_ci, "value", _PERCENT, ("table", "row", "method", "result")),
-    "t_from_summaries": Analysis(testing.t_from_summaries, "check", _P, ("table", "treatment", "comparator", "variance"),
-                                 summary=True),
+    "t_from_summaries": Analysis(testing.t_from_summaries, "check", _P, ("contrast", "variance"), summary=True),
     "p_from_statistic": Analysis(testing.p_from_statistic, "check", _P, ("statistic_claim", "test"),
                                  ("df", "df2", "sides"), summary=True),
     "tail_odds": Analysis(testing.tail_odds, "check", (0, None), ("statistic_claim", "test"), ("df", "sides"),

@@ -74,8 +74,8 @@ class Contrast:
     """Two groups the paper compares, declared once and named by every claim about them.
 
     With ``by``, the rows of a patient table whose column ``by`` holds ``treatment`` or
-    ``comparator`` (over ``subset`` when given); without it, two rows of a count table, keys
-    ``treatment`` and ``comparator``, each with an ``events`` and an ``n`` cell.
+    ``comparator`` (over ``subset`` when given); without it, two rows of a table, keys ``treatment``
+    and ``comparator``: of a count table (events and n) or of a summary table (mean, SD and n).
     """
 
     id: str

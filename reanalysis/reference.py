@@ -32,7 +32,8 @@ SECTIONS = {
                   "optional `subset`.",
     "contrast": "Two groups compared, declared once: patient rows split by the column `by` into the values "
                 "`treatment` and `comparator` (optional `subset`); or, without `by`, two rows of a count table "
-                "(`treatment`, `comparator`) each with `events` and `n`.",
+                "(`treatment`, `comparator`) each with `events` and `n`, or two rows of a summary table with "
+                "their `mean`, `sd` and `n` (columns found by their roles, below).",
     "proportion": "A proportion shown with exact and Wilson CIs: a count `row` (with optional `itt_row` and "
                   "`withdrawn_row` for the intention-to-treat and best-case rates) or the rows meeting `where`.",
     "figure": "A figure redrawn from what the paper prints: `remission_bars` (a `bar` list) or `summary_panels` "

@@ -202,11 +202,13 @@ def proportion_ci(ctx: Context, params: dict) -> Recomputed:
 
 
 def t_from_summaries(ctx: Context, params: dict) -> Recomputed:
-    """A printed two-group p-value against the groups' printed means, SDs and sizes (rows of a summary
-    table with ``mean``, ``sd`` and ``n`` cells): some means and SDs within their rounding must give a
-    p inside the printed one. Student's test (``variance = "equal"``) or Welch's."""
-    t = params["table"]
-    rows = (params["treatment"], params["comparator"])
+    """A printed two-group p-value against the groups' printed means, SDs and sizes: a [[contrast]] of two
+    rows of a summary table whose columns have the roles mean, sd and n. Some means and SDs within their
+    rounding must give a p inside the printed one. Student's test (``variance = "equal"``) or Welch's."""
+    c = ctx.contrast(params["contrast"])
+    if c.by is not None:
+        ctx.fail(f"contrast {c.id!r} splits patient rows; a t-test from summaries compares two rows of a summary table")
+    t, rows = c.table, (c.treatment, c.comparator)
     (m1, s1), (m2, s2) = ([ctx.printed_cell(t, r, ctx.role(t, c)) for c in ("mean", "sd")] for r in rows)
     n1, n2 = (ctx.whole(t, r, ctx.role(t, "n")) for r in rows)
     equal = params["variance"] == "equal"

@@ -101,7 +101,7 @@ def test_count_level_analyses(counts_ctx):
 
 
 def test_grim_mean_judges_the_printed_value_it_is_given(counts_ctx):
-    rec = recompute(counts_ctx, "grim_mean", {"table": "counts", "row": "completers", "column": "events",
+    rec = recompute(counts_ctx, "grim_mean", {"n": {"table": "counts", "row": "completers", "column": "events"},
                                               "granularity": "1"})
     assert rec.value is None and ANALYSES["grim_mean"].summary and "n = 11" in rec.method
     assert rec.check(parse("9")).ok and rec.check(parse("9")).value == 9
@@ -123,7 +123,9 @@ def test_grim_mean_judges_the_printed_value_it_is_given(counts_ctx):
     ("arithmetic", {"expression": "a", "of": {"a": {"table": "counts", "column": "events", "statistic": "quantile",
                                                     "prob": "2"}}}, "'of': a: "),
     ("arithmetic", {"expression": "a", "of": {"a": {"claim": "en-remission"}}}, "refers to the claim itself"),
-    ("grim_mean", {"table": "counts", "row": "enrolled", "column": "events", "granularity": "one"}, "parameter 'granularity' .* must be a positive decimal"),
+    ("grim_mean", {"n": {"table": "counts", "row": "enrolled", "column": "events"}, "granularity": "one"}, "parameter 'granularity' .* must be a positive decimal"),
+    ("grim_mean", {"n": {"value": "7.5"}, "granularity": "1"}, "'n' must be a whole number of at least 1; n = 7.5"),
+    ("grim_mean", {"n": 7, "granularity": "1"}, "parameter 'n' .* must be a reference table"),
 ])
 def test_bad_count_parameters(counts_ctx, analysis, params, message):
     with pytest.raises(ClaimError, match=message):
@@ -155,26 +157,26 @@ def test_summary_analyses(kagawa_ctx):
 
 
 def test_summary_checks_decide_feasibility(kagawa_ctx):
-    sd = recompute(kagawa_ctx("table1-sledai-sd"), "grimmer_sd", {"table": "table1", "row": "sledai", "n_rows_of": "table3"})
+    sd = recompute(kagawa_ctx("table1-sledai-sd"), "grimmer_sd", {"table": "table1", "row": "sledai", "n": {"table": "table3", "rows": True}})
     assert sd.check(parse("2.1")).ok and "sum 176" in sd.check(parse("2.1")).detail
-    lim = recompute(kagawa_ctx("table1-egfr-sd"), "sd_feasible", {"table": "table1", "row": "egfr", "n_rows_of": "table3"})
+    lim = recompute(kagawa_ctx("table1-egfr-sd"), "sd_feasible", {"table": "table1", "row": "egfr", "n": {"table": "table3", "rows": True}})
     assert lim.check(parse("50.8")).ok and "27.2 to 178" in lim.method
     assert not lim.check(parse("179")).ok and not lim.check(parse("27.1")).ok
     end = recompute(kagawa_ctx("table1-sledai-min"), "range_contains_mean", {"table": "table1", "row": "sledai", "end": "low"})
     assert end.check(parse("16")).ok and end.check(parse("16")).value == 22 and not end.check(parse("23")).ok
     mark = recompute(kagawa_ctx("table2-hemoglobin-month4-mark"), "paired_mark",
                      {"table": "table2", "row": "hemoglobin-month4", "baseline_row": "hemoglobin-baseline",
-                      "n_rows_of": "table3"})
+                      "n": {"table": "table3", "rows": True}})
     star = mark.check(parse("[0.01, 0.05)"))
     assert star.ok and "only r in [0.334, 0.804]" in star.detail
-    grim = recompute(kagawa_ctx("table2-anti-dsdna-month2-mean"), "grim_mean", {"granularity": "1", "n_rows_of": "table3"})
+    grim = recompute(kagawa_ctx("table2-anti-dsdna-month2-mean"), "grim_mean", {"granularity": "1", "n": {"table": "table3", "rows": True}})
     assert not grim.check(parse("16.7")).ok and grim.check(parse("16.7")).value == Fraction("16.75")
     assert grim.check(parse("16.8")).ok
 
 
 def test_sd_feasible_needs_a_range_or_floor(kagawa_ctx):
     with pytest.raises(ClaimError, match="needs a 'floor'"):
-        recompute(kagawa_ctx("table2-egfr-month2-sd"), "sd_feasible", {"table": "table2", "row": "egfr-month2", "n_rows_of": "table3"})
+        recompute(kagawa_ctx("table2-egfr-month2-sd"), "sd_feasible", {"table": "table2", "row": "egfr-month2", "n": {"table": "table3", "rows": True}})
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +197,7 @@ def test_trial_level_analyses(jcr_ctx):
 
 
 def test_percent_attainability(jcr_ctx):
-    check = recompute(jcr_ctx("survey-rheumatologists-percent"), "percent_attainable", {"n": 141}).check
+    check = recompute(jcr_ctx("survey-rheumatologists-percent"), "percent_attainable", {"n": {"value": "141"}}).check
     bad = check(parse("95.5"))  # as printed for the rheumatologists
     assert not bad.ok and "nearest 135/141" in bad.detail
     good = check(parse("3.5"))  # as printed for the nephrologists

@@ -314,7 +314,7 @@ def test_other_rows_are_proposed_only_from_the_claims_subset(project):
 
 def test_alternatives_that_cannot_be_computed_or_are_infeasible_are_not_proposed(project):
     folder = _edit(project, '  { label = "patients off CsA or on a reduced CsA dose',
-                   '  { label = "a whole count of 9", analysis = "grim_mean", params = { n = 9, granularity = "1" } },\n'
+                   '  { label = "a whole count of 9", analysis = "grim_mean", params = { n = { value = "9" }, granularity = "1" } },\n'
                    '  { label = "an unrecoverable count", analysis = "not_recomputable", params = { reason = "source_lacks_data" } },\n'
                    '  { label = "patients off CsA or on a reduced CsA dose')
     v = next(v for v in evaluate_paper(folder).verdicts if v.claim_id == "abstract-weaned-count")
@@ -551,8 +551,8 @@ def _edit_jcr(project, old, new):
 
 
 def test_every_alternative_is_tried_after_one_that_does_not_fit(project):
-    alt = '  { label = "a denominator of 32 (2/32 = 6.25%)", analysis = "percent_attainable", params = { n = 32 } },\n'
-    verdicts = _edit_jcr(project, alt, '  { label = "the 31 patients", analysis = "percent_attainable", params = { n = 31 } },\n'
+    alt = '  { label = "a denominator of 32 (2/32 = 6.25%)", analysis = "percent_attainable", params = { n = { value = "32" } } },\n'
+    verdicts = _edit_jcr(project, alt, '  { label = "the 31 patients", analysis = "percent_attainable", params = { n = { value = "31" } } },\n'
                          + alt)
     v = verdicts["chan05-doubling-mmf-percent"]
     assert v.verdict == "discrepant" and "Reproduced by a different computation, a denominator of 32" in v.diagnosis
