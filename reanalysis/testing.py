@@ -254,7 +254,9 @@ def _printed_statistic(ctx: Context, params: dict):
 def p_from_statistic(ctx: Context, params: dict) -> Recomputed:
     """A printed p-value against the printed test statistic it comes with (another claim), its ``test``
     (t, F, chi2, z, r) and df, as statcheck does: the statistic anywhere within its rounding gives a range
-    of p-values, which must meet the printed p (``sides = "one"`` for a one-sided test)."""
+    of p-values, which must meet the printed p (``sides = "one"`` for a one-sided test). Without ``sides``,
+    a t, z or r whose claim quotes "one-sided", "one-tailed" or "directional" is also accepted as one-sided
+    when only that reading fits (statcheck's one-tailed correction)."""
     stat = _printed_statistic(ctx, params)
     one = params.get("sides", "two") == "one"
     iv = stat.interval("half_up")
@@ -266,19 +268,32 @@ def p_from_statistic(ctx: Context, params: dict) -> Recomputed:
     if params["test"] == "r":
         size_high = min(size_high, Decimal(1))
     df, df2 = params.get("df"), params.get("df2")
-    try:
-        p_low = statcheck.p_from_statistic(params["test"], float(size_high), df, df2, one_sided=one)
-        p_high = statcheck.p_from_statistic(params["test"], float(size_low), df, df2, one_sided=one)
-    except ValueError as e:
-        ctx.fail(str(e))
+
+    def span(one_sided: bool) -> tuple:
+        try:
+            return tuple(statcheck.p_from_statistic(params["test"], float(size), df, df2, one_sided=one_sided)
+                         for size in (size_high, size_low))
+        except ValueError as e:
+            ctx.fail(str(e))
+    p_low, p_high = span(one)
+    quote = next(c.quote for c in ctx.paper.claims if c.id == ctx.claim_id)
+    detect = "sides" not in params and params["test"] in ("t", "z", "r") and statcheck.mentions_one_sided(quote)
+    one_low, one_high = span(True) if detect else (None, None)
     dfs = "" if df is None else f"({df}{'' if df2 is None else f', {df2}'})"
     method = (f"p from the printed {params['test']}{dfs} = {stat.text}, {'one' if one else 'two'}-sided, the statistic "
               f"anywhere within its rounding: p from {p_low:.4g} to {p_high:.4g} (statcheck's compute_p; scipy sf)")
 
+    def meets(p_iv, low, high) -> bool:
+        return (p_iv.high is None or float(p_iv.high) >= low) and (p_iv.low is None or float(p_iv.low) <= high)
+
     def check(printed) -> Outcome:
         p_iv = printed.interval("bound" if printed.kind == "bound" else "half_up")
-        ok = (p_iv.high is None or float(p_iv.high) >= p_low) and (p_iv.low is None or float(p_iv.low) <= p_high)
-        return Outcome(ok, p_low)
+        if meets(p_iv, p_low, p_high):
+            return Outcome(True, p_low)
+        if detect and meets(p_iv, one_low, one_high):
+            return Outcome(True, one_low, f"; one-sided only (p from {one_low:.4g} to {one_high:.4g}), as the quote "
+                           "says: statcheck's one-tailed correction")
+        return Outcome(False, p_low)
     return Recomputed(None, method, 1, check=check)
 
 

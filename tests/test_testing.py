@@ -115,3 +115,20 @@ def test_a_proportion_ci_end_in_percent():
     exact = recompute(ctx, "proportion_ci", {"table": "arms", "row": "overall-pla", "method": "clopper_pearson",
                                             "result": "ci_high"})
     assert round(low.value, 2) == 3.74 and round(exact.value, 2) == 40.46 and low.n == 15
+
+
+def test_a_one_sided_reading_counts_only_when_the_quote_says_so(tmp_path):
+    """statcheck's one-tailed correction: p = .026 is half the two-sided p of t(10) = 2.20."""
+    import shutil
+    folder = tmp_path / "example"
+    shutil.copytree(EXAMPLE, folder)
+    claims = folder / "claims.toml"
+    claims.write_text(claims.read_text(encoding="utf-8").replace(
+        'quote = "A previous study reported t(10) = 2.20, p = .052"',
+        'quote = "a one-tailed test: t(10) = 2.20, p = .026"'), encoding="utf-8")
+    told = _ctx(folder, "previous-p")
+    params = {"statistic_claim": "previous-t", "test": "t", "df": 10}
+    outcome = recompute(told, "p_from_statistic", params).check(parse(".026"))
+    assert outcome.ok and "one-sided only" in outcome.detail and "one-tailed correction" in outcome.detail
+    assert not recompute(told, "p_from_statistic", {**params, "sides": "two"}).check(parse(".026")).ok
+    assert not recompute(_ctx(EXAMPLE, "previous-p"), "p_from_statistic", params).check(parse(".026")).ok
