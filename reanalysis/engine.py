@@ -332,13 +332,14 @@ def _figure(ctx: Context, spec) -> FigureData:
                 bars.append(Bar(b["series"], b["month"], None, None, "not recoverable"))
         return FigureData(spec.id, spec.kind, spec.title, tuple(bars))
     table = ctx.table(spec.params["table"]).frame
+    mean, sd = (ctx.role(spec.params["table"], r) for r in ("mean", "sd"))
     panels = []
     for var in spec.params["variables"]:
         rows = table[table["row"].str.rsplit("-", n=1).str[0] == var].sort_values("month")
         if rows.empty:
             ctx.fail(f"figure {spec.id!r}: table {spec.params['table']!r} has no rows for {var!r}")
         panels.append(Panel(rows["variable"].iloc[0], rows["unit"].iloc[0], tuple(int(m) for m in rows["month"]),
-                            tuple(float(x) for x in rows["mean"]), tuple(float(x) for x in rows["sd"]), tuple(rows["mark"])))
+                            tuple(float(x) for x in rows[mean]), tuple(float(x) for x in rows[sd]), tuple(rows["mark"])))
     return FigureData(spec.id, spec.kind, spec.title, tuple(panels))
 
 

@@ -395,7 +395,7 @@ def test_panel_rows_are_matched_on_the_whole_variable_name():
         "row": ["anti-ds-dna-baseline", "anti-ds-dna-month6", "anti-c1q-baseline"],
         "variable": ["Anti-ds-DNA", "Anti-ds-DNA", "Anti-C1q"], "unit": ["IU/ml", "IU/ml", "U/ml"],
         "month": [0, 6, 0], "mean": [120.0, 30.0, 50.0], "sd": [80.0, 20.0, 10.0], "mark": ["", "*", ""]})
-    ctx = SimpleNamespace(table=lambda name: SimpleNamespace(frame=frame))
+    ctx = SimpleNamespace(table=lambda name: SimpleNamespace(frame=frame), role=lambda table, role: role)
     spec = FigureSpec("f", "summary_panels", "t", {"table": "summary", "variables": ["anti-ds-dna", "anti-c1q"]})
     dna, c1q = _figure(ctx, spec).items
     assert (dna.variable, dna.unit, dna.months, dna.means, dna.sds, dna.marks) == (
