@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 from scipy import stats
 
@@ -87,54 +87,71 @@ def p_from_statistic(test: str, statistic: float, df: float | None = None, df2: 
     return float(p if one_sided else 2 * p)
 
 
-def p_consistent(test: str, statistic: str, p: str, df: float | None = None, df2: float | None = None, *,
+def p_range(test: str, statistic, df: float | None = None, df2: float | None = None, *,
+            one_sided: bool = False) -> tuple[float, float]:
+    """The p-values a printed statistic can give: the statistic anywhere within its rounding.
+
+    Parameters
+    ----------
+    statistic : Printed
+        As printed (:func:`reanalysis.rounding.parse`): ``"2.20"`` stands for t in [2.195, 2.205).
+    test, df, df2, one_sided
+        As :func:`p_from_statistic`.
+
+    Returns
+    -------
+    (float, float)
+        The smallest and the largest p: statcheck's ``error_test`` range. A statistic whose interval
+        holds 0 reaches p = 1; r is held within [-1, 1].
+
+    Examples
+    --------
+    >>> [round(p, 4) for p in p_range("t", parse("2.20"), 28)]
+    [0.0358, 0.0366]
+    """
+    if statistic.kind != "number":
+        raise ValueError(f"statistic {statistic.text!r}: expected a printed number")
+    iv = statistic.interval("half_up")
+    ends = sorted(abs(Decimal(x)) for x in (iv.low, iv.high))
+    smallest = Decimal(0) if iv.low < 0 < iv.high else ends[0]
+    largest = min(ends[1], Decimal(1)) if test == "r" else ends[1]
+    return (p_from_statistic(test, float(largest), df, df2, one_sided=one_sided),
+            p_from_statistic(test, float(smallest), df, df2, one_sided=one_sided))
+
+
+def p_consistent(test: str, statistic, p, df: float | None = None, df2: float | None = None, *,
                  one_sided: bool = False) -> bool:
     """Whether a printed p-value can come from a printed statistic: statcheck's error test, negated.
 
     Parameters
     ----------
-    statistic, p : str
-        As printed: ``"2.20"``, ``"0.036"``, ``"<0.05"`` (a bound), ``">0.10"``.
+    statistic, p : Printed
+        As printed: ``"2.20"``; ``"0.036"``, ``"<0.05"`` (a bound) or a range reading.
     test, df, df2, one_sided
         As :func:`p_from_statistic`.
 
     Notes
     -----
-    As statcheck's ``error_test``: the statistic may be anywhere in ``[|s| - u/2, |s| + u/2]``
-    (``u`` its last printed digit), which gives a range of p-values ``[p_low, p_high]``. A
-    printed ``p = v`` is consistent when ``round(p_low, d) <= v <= round(p_high, d)`` (``d`` its
-    decimals; R's ``round``, half to even on the exact binary value), ``p < v`` when
-    ``v >= p_low``, ``p > v`` when ``v <= p_high``. A printed p of 0 is never consistent
-    (statcheck's ``pZeroError``).
+    The printed p stands for an interval (its rounding, or the half-line a bound states); it is
+    consistent when that interval meets :func:`p_range`. statcheck rounds the range's ends to the
+    printed decimals instead; the two differ only when an end rounds exactly to a tie. A printed p of
+    0 is never consistent (statcheck's ``pZeroError``).
 
     Examples
     --------
-    >>> p_consistent("t", "2.20", "0.036", 28), p_consistent("t", "2.20", "0.018", 28)
+    >>> p_consistent("t", parse("2.20"), parse("0.036"), 28), p_consistent("t", parse("2.20"), parse("0.018"), 28)
     (True, False)
     """
-    stat, reported = parse(statistic), parse(p)
-    if stat.kind != "number":
-        raise ValueError(f"statistic {statistic!r}: expected a printed number")
-    size, half = abs(stat.value), stat.unit / 2
-    largest = min(size + half, Decimal(1)) if test == "r" else size + half
-    p_low = p_from_statistic(test, float(largest), df, df2, one_sided=one_sided)
-    p_high = p_from_statistic(test, float(max(size - half, Decimal(0))), df, df2, one_sided=one_sided)
-    if reported.kind == "bound":
-        if reported.comparator in ("<", "\u2264"):
-            return reported.value >= Decimal(p_low)
-        if reported.comparator in (">", "\u2265"):
-            return reported.value <= Decimal(p_high)
-        raise ValueError(f"p-value {p!r}: a range reading has no statcheck test")
-    if reported.kind != "number":
-        raise ValueError(f"p-value {p!r}: expected a printed number or bound")
-    if reported.value <= 0:
+    low, high = p_range(test, statistic, df, df2, one_sided=one_sided)
+    if p.kind == "number" and p.value <= 0:
         return False
-    unit = Decimal(1).scaleb(-reported.places)
-    low, high = (Decimal(v).quantize(unit, ROUND_HALF_EVEN) for v in (p_low, p_high))
-    return low <= reported.value <= high
+    iv = p.interval("bound" if p.kind == "bound" else "half_up")
+    below = iv.high is None or Decimal(low) < iv.high or (Decimal(low) == iv.high and iv.high_closed)
+    above = iv.low is None or Decimal(high) > iv.low or (Decimal(high) == iv.low and iv.low_closed)
+    return below and above
 
 
-def consistent_one_sided_only(test: str, statistic: str, p: str, df: float | None = None,
+def consistent_one_sided_only(test: str, statistic, p, df: float | None = None,
                               df2: float | None = None, *, text: str) -> bool:
     """Whether a printed p-value is consistent only as a one-sided test, and the text says so.
 
@@ -152,10 +169,10 @@ def consistent_one_sided_only(test: str, statistic: str, p: str, df: float | Non
 
     Examples
     --------
-    >>> consistent_one_sided_only("t", "2.20", "0.018", 28, text="one-tailed t-tests")
+    >>> consistent_one_sided_only("t", parse("2.20"), parse("0.018"), 28, text="one-tailed t-tests")
     True
     """
-    if p_consistent(test, statistic, p, df, df2) or test in _UPPER_TAIL_ONLY:
+    if test in _UPPER_TAIL_ONLY or p_consistent(test, statistic, p, df, df2):
         return False
     return mentions_one_sided(text) and p_consistent(test, statistic, p, df, df2, one_sided=True)
 

@@ -259,40 +259,24 @@ def p_from_statistic(ctx: Context, params: dict) -> Recomputed:
     when only that reading fits (statcheck's one-tailed correction)."""
     stat = _printed_statistic(ctx, params)
     one = params.get("sides", "two") == "one"
-    iv = stat.interval("half_up")
-    size_low, size_high = (abs(Decimal(x)) for x in (iv.low, iv.high))
-    if iv.low < 0 < iv.high:
-        size_low, size_high = Decimal(0), max(size_low, size_high)
-    elif size_low > size_high:
-        size_low, size_high = size_high, size_low
-    if params["test"] == "r":
-        size_high = min(size_high, Decimal(1))
-    df, df2 = params.get("df"), params.get("df2")
-
-    def span(one_sided: bool) -> tuple:
-        try:
-            return tuple(statcheck.p_from_statistic(params["test"], float(size), df, df2, one_sided=one_sided)
-                         for size in (size_high, size_low))
-        except ValueError as e:
-            ctx.fail(str(e))
-    p_low, p_high = span(one)
+    test, df, df2 = params["test"], params.get("df"), params.get("df2")
+    try:
+        p_low, p_high = statcheck.p_range(test, stat, df, df2, one_sided=one)
+    except ValueError as e:
+        ctx.fail(str(e))
     quote = next(c.quote for c in ctx.paper.claims if c.id == ctx.claim_id)
-    detect = "sides" not in params and params["test"] in ("t", "z", "r") and statcheck.mentions_one_sided(quote)
-    one_low, one_high = span(True) if detect else (None, None)
+    detect = "sides" not in params
     dfs = "" if df is None else f"({df}{'' if df2 is None else f', {df2}'})"
-    method = (f"p from the printed {params['test']}{dfs} = {stat.text}, {'one' if one else 'two'}-sided, the statistic "
+    method = (f"p from the printed {test}{dfs} = {stat.text}, {'one' if one else 'two'}-sided, the statistic "
               f"anywhere within its rounding: p from {p_low:.4g} to {p_high:.4g} (statcheck's compute_p; scipy sf)")
 
-    def meets(p_iv, low, high) -> bool:
-        return (p_iv.high is None or float(p_iv.high) >= low) and (p_iv.low is None or float(p_iv.low) <= high)
-
     def check(printed) -> Outcome:
-        p_iv = printed.interval("bound" if printed.kind == "bound" else "half_up")
-        if meets(p_iv, p_low, p_high):
+        if statcheck.p_consistent(test, stat, printed, df, df2, one_sided=one):
             return Outcome(True, p_low)
-        if detect and meets(p_iv, one_low, one_high):
-            return Outcome(True, one_low, f"; one-sided only (p from {one_low:.4g} to {one_high:.4g}), as the quote "
-                           "says: statcheck's one-tailed correction")
+        if detect and statcheck.consistent_one_sided_only(test, stat, printed, df, df2, text=quote):
+            low, high = statcheck.p_range(test, stat, df, df2, one_sided=True)
+            return Outcome(True, low, f"; one-sided only (p from {low:.4g} to {high:.4g}), as the quote says: "
+                           "statcheck's one-tailed correction")
         return Outcome(False, p_low)
     return Recomputed(None, method, 1, check=check)
 

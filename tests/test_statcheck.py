@@ -6,6 +6,7 @@ import math
 import pytest
 
 from reanalysis import statcheck
+from reanalysis.rounding import parse
 from tests.test_inference import R, approx
 
 
@@ -42,21 +43,30 @@ def test_a_perfect_correlation_has_p_0():
 ])
 def test_p_consistency_of_t_28_2_20(p, consistent):
     """t(28) = 2.20 stands for t in [2.195, 2.205]: two-sided p from 0.0358 to 0.0366."""
-    assert statcheck.p_consistent("t", "2.20", p, 28) is consistent
+    assert statcheck.p_consistent("t", parse("2.20"), parse(p), 28) is consistent
+
+
+def test_a_range_reading_of_p_meets_the_range_of_the_statistic():
+    """A mark read as [0.01, 0.05) against t(28) = 2.20 (p from 0.0358 to 0.0366): consistent; [0.001, 0.01): not."""
+    assert statcheck.p_consistent("t", parse("2.20"), parse("[0.01, 0.05)"), 28)
+    assert not statcheck.p_consistent("t", parse("2.20"), parse("[0.001, 0.01)"), 28)
+    assert [round(p, 4) for p in statcheck.p_range("t", parse("-0.04"), 10)] == [0.965, 0.9728]
+    low, high = statcheck.p_range("t", parse("0.0"), 10)  # t in (-0.05, 0.05): the interval holds 0
+    assert high == 1.0 and round(low, 4) == 0.9611
 
 
 def test_one_sided_only_needs_the_text_to_say_so():
     """statcheck's example: p = .018 is half the two-sided 0.036 of t(28) = 2.20."""
-    assert statcheck.consistent_one_sided_only("t", "2.20", "0.018", 28, text="We used one-sided tests.")
-    assert not statcheck.consistent_one_sided_only("t", "2.20", "0.018", 28, text="We used t-tests.")
+    assert statcheck.consistent_one_sided_only("t", parse("2.20"), parse("0.018"), 28, text="We used one-sided tests.")
+    assert not statcheck.consistent_one_sided_only("t", parse("2.20"), parse("0.018"), 28, text="We used t-tests.")
     # consistent two-sided already: not "one-sided only"
-    assert not statcheck.consistent_one_sided_only("t", "2.20", "0.036", 28, text="one-tailed")
+    assert not statcheck.consistent_one_sided_only("t", parse("2.20"), parse("0.036"), 28, text="one-tailed")
     # halving does not help a p that is wrong either way
-    assert not statcheck.consistent_one_sided_only("t", "2.20", "0.010", 28, text="one-tailed")
+    assert not statcheck.consistent_one_sided_only("t", parse("2.20"), parse("0.010"), 28, text="one-tailed")
     # an F test has no one-sided reading
     f_half = f"{statcheck.p_from_statistic('F', 4.56, 2, 27) / 2:.4f}"
-    assert not statcheck.consistent_one_sided_only("F", "4.56", f_half, 2, 27, text="directional hypotheses")
-    assert statcheck.consistent_one_sided_only("z", "-2.58", "0.005", text="a One Tailed test")
+    assert not statcheck.consistent_one_sided_only("F", parse("4.56"), parse(f_half), 2, 27, text="directional hypotheses")
+    assert statcheck.consistent_one_sided_only("z", parse("-2.58"), parse("0.005"), text="a One Tailed test")
 
 
 @pytest.mark.parametrize("text, mentions", [
@@ -76,9 +86,7 @@ def test_one_sided_words_are_statchecks(text, mentions):
     (lambda: statcheck.p_from_statistic("F", -2.0, 1, 10), "F test: the statistic cannot be negative, got -2.0"),
     (lambda: statcheck.p_from_statistic("r", 1.2, 10), "r: a correlation must be in [-1, 1], got 1.2"),
     (lambda: statcheck.p_from_statistic("t", math.inf, 10), "t test: the statistic must be finite, got inf"),
-    (lambda: statcheck.p_consistent("t", "<2", "0.05", 10), "statistic '<2': expected a printed number"),
-    (lambda: statcheck.p_consistent("t", "2.0", "[0.01, 0.05)", 10),
-     "p-value '[0.01, 0.05)': a range reading has no statcheck test"),
+    (lambda: statcheck.p_consistent("t", parse("<2"), parse("0.05"), 10), "statistic '<2': expected a printed number"),
 ])
 def test_printed_statistic_bad_input_is_a_clear_value_error(call, message):
     with pytest.raises(ValueError) as err:
