@@ -202,7 +202,8 @@ def _load_table(folder: Path, res: dict, where: str, verify_hashes: bool) -> Tab
             _check_printed(path, name, printed, columns)
     if verify_hashes:
         _check_hash(path, res, folder)
-    key = tuple(schema.get("primaryKey", ()))
+    key = schema.get("primaryKey", ())
+    key = (key,) if isinstance(key, str) else tuple(key)  # Table Schema allows one field's name as a string
     for k in key:
         if k not in fields:
             raise DataError(f"{where}: primaryKey names {k!r}, which is not a field")
@@ -282,7 +283,8 @@ def _check_hash(path: Path, res: dict, folder: Path) -> None:
     recorded = res.get("hash")
     fix = f"if the change is deliberate, re-record it with `python -m reanalysis rehash {folder.name}`"
     if recorded is None:
-        raise DataError(f"{path}: no sha256 recorded in datapackage.json; {fix}")
+        raise DataError(f"{path}: no sha256 recorded in datapackage.json (a new file, or its hash was removed); once "
+                        f"the file is as you mean it, record it with `python -m reanalysis rehash {folder.name}`")
     if recorded != actual:
         raise DataError(f"{path}: file changed since it was audited ({actual[:19]}... differs from the recorded "
                         f"{recorded[:19]}...); {fix}")

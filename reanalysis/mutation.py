@@ -59,8 +59,8 @@ def perturb(text: str, position: str = "last") -> str:
 
 
 def cells(folder: Path) -> list:
-    """Every non-missing numeric cell that is not a primary key (numbers, and numbers kept as printed
-    text), as ``(table, row index, key, column, printed text)``."""
+    """Every non-missing numeric cell of a CSV that is not a primary key (numbers, and numbers kept as
+    printed text; a derived column is not in the CSV), as ``(table, row index, key, column, printed text)``."""
     dataset = load_dataset(folder)
     out = []
     for name, table in dataset.tables.items():
@@ -68,7 +68,7 @@ def cells(folder: Path) -> list:
             rows = list(csv.DictReader(f))
         key = table.primary_key[0] if table.primary_key else None
         for column, field in table.fields.items():
-            if column in table.primary_key or not _numeric(field):
+            if column in table.primary_key or not _numeric(field) or "x-derived" in field:  # not in the CSV
                 continue
             for i, row in enumerate(rows):
                 text = row[column]

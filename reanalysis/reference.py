@@ -2,7 +2,8 @@
 
 Every section of ``claims.toml`` with its keys (:data:`reanalysis.claims.KEYS`), every analysis of the
 registry with its kind, the verdicts it can give, its parameters and their types, and one example claim:
-the first claim of a paper under ``datasets/`` that uses it, else one of ``docs/example/``. The printed
+the first claim of ``docs/example/`` that uses it, else of the papers shipped with the project (a paper a
+user adds does not change the reference). The printed
 forms are shown with the intervals :mod:`reanalysis.rounding` gives them. A test regenerates the file and
 fails when it differs, and judges every example.
 
@@ -11,6 +12,7 @@ Run ``python -m reanalysis.reference > docs/claims-language.md`` after changing 
 
 from __future__ import annotations
 
+import json
 import sys
 import tomllib
 from pathlib import Path
@@ -56,6 +58,7 @@ SEVERAL = ["1.58 \u00b1 1.17", "2.33 (\u00b10.71)", "12 (80%)", "22\u201395", "(
 def markdown(datasets: Path = ROOT / "datasets", example: Path = ROOT / "docs" / "example") -> str:
     """The whole reference as Markdown text."""
     found = examples(datasets, example)
+    shown = section_examples(datasets, example)
     out = ["# The claims language", "",
            "Generated from the code by `python -m reanalysis.reference > docs/claims-language.md`; do not edit. "
            "A paper is a folder under `datasets/`: `datapackage.json` (the tables and their schemas), the CSVs, "
@@ -65,7 +68,18 @@ def markdown(datasets: Path = ROOT / "datasets", example: Path = ROOT / "docs" /
         keys = ", ".join(f"`{k}`" for k in sorted(KEYS[part if part != "figure" else "remission_bars"]
                                                  | (KEYS["summary_panels"] if part == "figure" else set())))
         out += [f"### {'[paper]' if part == 'paper' else f'[[{part}]]'}", "", text, "", f"Keys: {keys}.", ""]
-    out += ["## Column roles", "",
+        for paper, entry in shown.get(part, []):
+            out += [f"Example ({paper}):", "", "```toml", render(entry, part), "```", ""]
+    resource = {k: v for k, v in json.loads((Path(datasets) / "fluge2011" / "datapackage.json").read_text(
+        encoding="utf-8"))["resources"][0].items() if k != "hash"}
+    out += ["## datapackage.json", "",
+            "Describes the paper (`name`, `title`, `citation`, `doi`, `sources`) and each CSV as a resource: `name` "
+            "(the table name claims use), `path`, `schema` with `fields` (each a `name`, a `type` among integer, "
+            "number, boolean, string, `constraints` such as `required`, `minimum`, `maximum`, `enum`, `pattern`, "
+            "`unique`), `primaryKey` and `missingValues` (a Frictionless Table Schema subset). The CSV's header "
+            "lists the stored fields in order. `rehash` records each file's `hash`. A resource of fluge2011:", "",
+            "```json", json.dumps(resource, ensure_ascii=False, indent=2), "```", "",
+            "## Column roles", "",
             "An analysis that needs a column by its meaning finds it by its role, declared in the column's field "
             "in `datapackage.json` (`\"x-role\": \"events\"`), never by its name: "
             + ", ".join(f"`{r}`" for r in ROLES) + " (a count table's events and n; a summary table's count, "
@@ -111,10 +125,13 @@ def markdown(datasets: Path = ROOT / "datasets", example: Path = ROOT / "docs" /
     return "\n".join(out).rstrip() + "\n"
 
 
+SHIPPED = ("amjnephrol2012", "fluge2011", "jcr2011", "kagawa", "ohtomo2005", "rokutanda2014")
+
+
 def examples(datasets: Path, example: Path) -> dict:
-    """For each analysis, (paper id, raw claim table) of its first use, papers in name order then the
-    example folder."""
-    folders = sorted(p for p in Path(datasets).iterdir() if p.is_dir()) + [Path(example)]
+    """For each analysis, (paper id, raw claim table) of its first use: the example folder, then the
+    shipped papers in name order."""
+    folders = [Path(example)] + [Path(datasets) / name for name in SHIPPED if (Path(datasets) / name).is_dir()]
     found = {}
     for folder in folders:
         doc = tomllib.loads((folder / "claims.toml").read_text(encoding="utf-8"))
@@ -123,8 +140,27 @@ def examples(datasets: Path, example: Path) -> dict:
     return found
 
 
-def render(claim: dict) -> str:
-    """A claim as a TOML table, its keys in the order a claims file writes them."""
+def section_examples(datasets: Path, example: Path) -> dict:
+    """For each section but [[claim]], its first entries in the example folder and the shipped papers: one
+    of each form where a section has two (a contrast of patient rows and one of table rows)."""
+    shown = {}
+    for folder in [Path(example)] + [Path(datasets) / name for name in SHIPPED if (Path(datasets) / name).is_dir()]:
+        doc = tomllib.loads((folder / "claims.toml").read_text(encoding="utf-8"))
+        paper = doc["paper"]["id"]
+        shown.setdefault("paper", [(paper, doc["paper"])])
+        for part in SECTIONS:
+            for entry in doc.get(part, []) if part != "paper" else []:
+                form = (part, "by" in entry, entry.get("kind"))
+                if form not in {(part, "by" in e, e.get("kind")) for _, e in shown.get(part, [])}:
+                    shown.setdefault(part, []).append((paper, entry))
+    return shown
+
+
+def render(claim: dict, part: str = "claim") -> str:
+    """An entry as a TOML table, a claim's keys in the order a claims file writes them."""
+    if part != "claim":
+        header = "[paper]" if part == "paper" else f"[[{part}]]"
+        return "\n".join([header] + [f"{k} = {_toml(v)}" for k, v in claim.items()])
     order = ("id", "location", "quote", "reported", "part", "reads_as", "analysis", "params", "expected", "note")
     return "\n".join(["[[claim]]"] + [f"{k} = {_toml(claim[k])}" for k in order if k in claim])
 

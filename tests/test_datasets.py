@@ -152,3 +152,11 @@ def test_column_roles_are_known_and_given_once(tmp_path, roles, message):
     (folder / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(DataError, match=message):
         load_dataset(folder, verify_hashes=False)
+
+
+def test_a_primary_key_may_be_one_fields_name_as_a_string(tmp_path):
+    folder = _derived_package(tmp_path, {"type": "number", "x-derived": "after - before"})
+    meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    meta["resources"][0]["schema"]["primaryKey"] = "id"
+    (folder / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    assert load_dataset(folder, verify_hashes=False).tables["t"].primary_key == ("id",)

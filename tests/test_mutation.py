@@ -61,3 +61,10 @@ def test_check_refuses_any_edited_cell_on_disk(project, capsys, index):
     # Refused by the sha256, unless a cross-check of the same file speaks first (age months vs printed age).
     assert ("file changed since it was audited" in err and "python -m reanalysis rehash ohtomo2005" in err) or (
         "stands for" in err)
+
+
+def test_a_derived_column_is_not_a_transcribed_cell_to_mutate():
+    from reanalysis.mutation import cells
+    from tests.conftest import ROOT
+    found = cells(ROOT / "docs" / "example")
+    assert found and {c[3] for c in found} >= {"score_before", "score_after"} and "change" not in {c[3] for c in found}
