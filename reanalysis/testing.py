@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from scipy import stats as sp
 
-from reanalysis import inference, statcheck, stats
+from reanalysis import conditions, inference, statcheck, stats
 from reanalysis.context import Context, Outcome, Recomputed
 
 T_RESULTS = ("t", "df", "estimate", "ci_low", "ci_high")
@@ -138,8 +138,26 @@ def rank_sum_w(ctx: Context, params: dict) -> Recomputed:
 
 
 def _counts(ctx: Context, params: dict) -> list:
-    """The r x c table of whole counts at ``rows`` x ``columns`` of a count table."""
-    return [[ctx.whole(params["table"], row, column) for column in params["columns"]] for row in params["rows"]]
+    """The table of whole counts: ``rows`` x ``columns`` of a count table, or, for a [[contrast]] of patient
+    rows, each group's rows that meet ``where`` and those that do not (a 2x2 table)."""
+    if {"table", "rows", "columns"} <= set(params) and not {"contrast", "where"} & set(params):
+        return [[ctx.whole(params["table"], row, column) for column in params["columns"]] for row in params["rows"]]
+    if {"contrast", "where"} <= set(params) and not {"table", "rows", "columns"} & set(params):
+        c = ctx.contrast(params["contrast"])
+        if c.by is None:
+            ctx.fail(f"contrast {c.id!r} compares two rows of a table; tally patient rows with a contrast that has 'by'")
+        rows = ctx.rows(c.table, c.subset)
+        counts = []
+        for value in (c.treatment, c.comparator):
+            group = rows[rows[ctx.column_name(c.table, c.by)] == value]
+            try:
+                mask, _ = conditions.select(group, ctx.table(c.table).fields, params["where"])
+            except ValueError as e:
+                ctx.fail(f"'where': {e}")
+            counts.append([int(mask.sum()), len(group) - int(mask.sum())])
+        return counts
+    ctx.fail("a table of counts is either 'table', 'rows' and 'columns' of a count table, or a 'contrast' of patient "
+             "rows with the 'where' that makes an event")
 
 
 def _table_text(counts: list) -> str:
@@ -165,7 +183,8 @@ def _table_test(ctx: Context, params: dict, result: str) -> Recomputed:
 
 
 def table_test_p(ctx: Context, params: dict) -> Recomputed:
-    """The p-value of a test of an r x c table of counts (rows x columns of a count table): chi-square
+    """The p-value of a test of an r x c table of counts: ``rows`` x ``columns`` of a count table, or the 2x2
+    table of a [[contrast]]'s groups tallied from patient rows by an event condition (``where``). Chi-square
     (``correction = "continuity"`` for Yates, applied to 2x2 only), Fisher's exact, or McNemar (paired 2x2)."""
     return _table_test(ctx, params, "p")
 

@@ -132,3 +132,14 @@ def test_a_one_sided_reading_counts_only_when_the_quote_says_so(tmp_path):
     assert outcome.ok and "one-sided only" in outcome.detail and "one-tailed correction" in outcome.detail
     assert not recompute(told, "p_from_statistic", {**params, "sides": "two"}).check(parse(".026")).ok
     assert not recompute(_ctx(EXAMPLE, "previous-p"), "p_from_statistic", params).check(parse(".026")).ok
+
+
+def test_a_two_by_two_table_tallied_from_patient_rows(example):
+    params = {"contrast": "arms", "where": {"column": "improved", "op": "==", "value": True}}
+    rec = recompute(example, "table_test_p", {**params, "test": "fisher"})
+    assert "table 4 2 / 2 4" in rec.method and rec.value == pytest.approx(sp.fisher_exact([[4, 2], [2, 4]]).pvalue)
+    ratio = recompute(example, "odds_ratio", {**params, "method": "woolf", "result": "estimate"})
+    assert ratio.value == 4
+    for bad in ({"test": "fisher"}, {**params, "table": "crosstab", "test": "fisher"}):
+        with pytest.raises(ClaimError, match="a table of counts is either"):
+            recompute(example, "table_test_p", bad)

@@ -32,3 +32,5 @@ show("spearman p", suppressWarnings(cor.test(d$age, d$score_before, method = "sp
 show("pearson p", cor.test(d$age, d$score_before)$p.value)
 show("change of patient 3", d$score_after[3] - d$score_before[3])
 show("mean change", mean(d$score_after - d$score_before))
+tab <- table(d$arm, d$improved == "true")
+show("Fisher p, improved by arm (patient rows)", fisher.test(tab)$p.value)
