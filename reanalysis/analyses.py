@@ -61,7 +61,7 @@ def _where(ctx: Context, params: dict):
     rows = ctx.rows(params["table"], params.get("subset"))
     cond = params.get("where")
     if cond is None:
-        return rows, rows, "all rows"
+        return rows, rows, ""
     try:
         mask, text = conditions.select(rows, ctx.table(params["table"]).fields, cond)
     except ValueError as e:
@@ -72,8 +72,8 @@ def _where(ctx: Context, params: dict):
 def count(ctx: Context, params: dict) -> Recomputed:
     """The number of rows of a table (over a subset) that meet a condition (``where``); all rows without one."""
     selected, rows, cond = _where(ctx, params)
-    return Recomputed(Fraction(len(selected)), f"count of rows of {params['table']} ({describe.subset_label(params)}) "
-                      f"where {cond}", len(rows))
+    return Recomputed(Fraction(len(selected)), f"count of rows of {params['table']} ({describe.subset_label(params)})"
+                      + (f" where {cond}" if cond else ""), len(rows))
 
 
 def percent(ctx: Context, params: dict) -> Recomputed:
@@ -87,7 +87,8 @@ def percent(ctx: Context, params: dict) -> Recomputed:
     if forms[1]:
         return _ratio_percent(ctx, params)
     selected, rows, cond = _where(ctx, params)
-    return _percent(len(selected), len(rows), f"rows of {params['table']} ({describe.subset_label(params)}) where {cond}")
+    return _percent(len(selected), len(rows), f"rows of {params['table']} ({describe.subset_label(params)})"
+                    + (f" where {cond}" if cond else ""))
 
 
 def _ratio_percent(ctx: Context, params: dict) -> Recomputed:

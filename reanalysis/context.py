@@ -135,7 +135,7 @@ class Context:
             if missing == "available":
                 rows = rows[col.notna()]
             elif col.isna().any():
-                self.fail(f"column {table}.{column} has missing cells in subset {subset or 'all rows'}; use the "
+                self.fail(f"column {table}.{column} has missing cells in {f'subset {subset!r}' if subset else 'all rows'}; use the "
                           "rows that have a value with missing = \"available\" (the n used is then reported), or "
                           "choose a subset without them")
         return rows
