@@ -540,19 +540,56 @@ def pool_risk_ratios(trials) -> Pooled:
     Notes
     -----
     ``statsmodels.stats.meta_analysis.effectsize_2proportions(statistic="risk-ratio")`` and
-    ``combine_effects`` with inverse-variance fixed effect, DerSimonian-Laird (``method_re="dl"``)
-    and Paule-Mandel (``method_re="pm"``) random effects; R: ``metafor::rma(measure = "RR",
-    method = "FE" / "DL" / "PM")``.
+    ``combine_effects`` with inverse-variance fixed effect and Paule-Mandel (``method_re="pm"``)
+    random effects; R: ``metafor::rma(measure = "RR", method = "FE" / "PM")``. DerSimonian-Laird is
+    :func:`dersimonian_laird`, because statsmodels' ``method_re="dl"`` does not truncate tau^2 at 0.
+    I^2 is ``max(0, (Q - (k - 1)) / Q)``, as metafor's.
     """
     k1, n1, k2, n2 = (np.array(x) for x in zip(*trials))
     eff, var = effectsize_2proportions(k1, n1, k2, n2, statistic="risk-ratio")
-    dl, pm = combine_effects(eff, var, method_re="dl"), combine_effects(eff, var, method_re="pm")
+    fe, pm = combine_effects(eff, var, method_re="dl"), combine_effects(eff, var, method_re="pm")
 
     def row(res, name, label):
         r = res.summary_frame().loc[name]
         return Interval2(float(np.exp(r["eff"])), float(np.exp(r["ci_low"])), float(np.exp(r["ci_upp"])), label)
 
-    return Pooled(len(trials), row(dl, "fixed effect", "fixed effect, inverse variance"),
-                  row(dl, "random effect", "random effects, DerSimonian-Laird"),
+    dl = dersimonian_laird(eff, var)
+    q, df = float(fe.q), len(trials) - 1
+    return Pooled(len(trials), row(fe, "fixed effect", "fixed effect, inverse variance"),
+                  Interval2(*(float(np.exp(x)) for x in dl[:3]), dl[4]),
                   row(pm, "random effect", "random effects, Paule-Mandel"),
-                  float(dl.q), float(dl.i2), float(dl.tau2), float(pm.tau2))
+                  q, max(0.0, (q - df) / q) if q > 0 else 0.0, dl[3], float(pm.tau2))
+
+
+def dersimonian_laird(effect, variance) -> tuple:
+    """Random-effects pooled estimate with the DerSimonian-Laird tau^2, truncated at 0.
+
+    Parameters
+    ----------
+    effect, variance : array_like
+        Each trial's effect (a log risk ratio) and its variance.
+
+    Returns
+    -------
+    tuple
+        ``(estimate, ci_low, ci_high, tau2, method)``, the first three on the effect's scale (95% normal CI).
+
+    Notes
+    -----
+    ``tau2 = max(0, (Q - (k - 1)) / (sum(w) - sum(w**2) / sum(w)))`` with ``w = 1 / variance``;
+    the estimate weights each trial by ``1 / (variance + tau2)``. R: ``metafor::rma(yi, vi, method =
+    "DL")``, which truncates too; statsmodels' ``combine_effects(method_re="dl")`` does not, so when
+    trials agree more than chance allows (Q < k - 1) it gives a negative tau^2 and too narrow a CI.
+    """
+    eff, var = np.asarray(effect, dtype=float), np.asarray(variance, dtype=float)
+    w = 1 / var
+    fixed = (w * eff).sum() / w.sum()
+    q = float((w * (eff - fixed) ** 2).sum())
+    raw = (q - (len(eff) - 1)) / (w.sum() - (w ** 2).sum() / w.sum())
+    tau2 = max(0.0, float(raw))
+    w_re = 1 / (var + tau2)
+    estimate = float((w_re * eff).sum() / w_re.sum())
+    half = float(stats.norm.isf(0.025) * np.sqrt(1 / w_re.sum()))
+    method = "random effects, DerSimonian-Laird" + (
+        f" (tau² truncated at 0: Q = {q:.2f} < k - 1 = {len(eff) - 1})" if raw < 0 else "")
+    return estimate, estimate - half, estimate + half, tau2, method

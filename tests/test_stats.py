@@ -419,3 +419,37 @@ def test_mark_correlations_edges(cells, n, p_range, steps, expected):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a zero variance at r = 1 is an infinite t, not a warning
         assert stats.mark_correlations(*map(parse, cells), n, *p_range, steps=steps) == expected
+
+
+def _meta():
+    with (ROOT / "tests" / "fixtures" / "r" / "meta.csv").open(encoding="utf-8") as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        return {(r["id"], r["quantity"]): float(r["value"]) for r in rows}
+
+
+META = _meta()
+POOLS = {"agreeing": [(1, 20, 3, 20), (2, 20, 4, 20), (5, 30, 9, 30)],
+         "heterogeneous": [(2, 40, 10, 40), (15, 30, 5, 30), (4, 35, 12, 35)]}
+
+
+@pytest.mark.parametrize("name", POOLS)
+def test_pooled_risk_ratios_match_metafor(name):
+    """metafor::rma(method = "FE" / "DL" / "PM") on escalc(measure = "RR") (tests/fixtures/r/meta.R)."""
+    pooled = stats.pool_risk_ratios(POOLS[name])
+    for key, row in (("fe", pooled.fixed), ("dl", pooled.dersimonian_laird), ("pm", pooled.paule_mandel)):
+        tolerance = 1e-9 if key != "pm" else 1e-4  # PM iterates to statsmodels' and metafor's own tolerances
+        assert row.estimate == pytest.approx(META[name, f"{key}_estimate"], rel=tolerance)
+        assert row.ci_low == pytest.approx(META[name, f"{key}_ci_low"], rel=tolerance)
+        assert row.ci_high == pytest.approx(META[name, f"{key}_ci_high"], rel=tolerance)
+    assert pooled.tau2_dl == pytest.approx(META[name, "dl_tau2"], abs=1e-12, rel=1e-9)
+    assert pooled.q == pytest.approx(META[name, "q"], rel=1e-9)
+    assert pooled.i2 == pytest.approx(META[name, "i2"], abs=1e-12, rel=1e-9)
+
+
+def test_dersimonian_laird_truncates_tau2_at_0_and_says_so():
+    """Trials that agree (Q = 0.18 < k - 1 = 2): statsmodels' untruncated tau^2 is about -0.54 and its CI
+    excludes 1; metafor's, and ours, is 0 and the CI is [0.235, 1.100]."""
+    pooled = stats.pool_risk_ratios(POOLS["agreeing"])
+    assert pooled.tau2_dl == 0 and pooled.i2 == 0 and pooled.dersimonian_laird.ci_high > 1
+    assert "tau² truncated at 0: Q = 0.18 < k - 1 = 2" in pooled.dersimonian_laird.method
+    assert "truncated" not in stats.pool_risk_ratios(POOLS["heterogeneous"]).dersimonian_laird.method
