@@ -510,13 +510,16 @@ def risk_difference(k1: int, n1: int, k2: int, n2: int, method: str) -> Interval
     -----
     statsmodels ``confint_proportions_2indep(compare="diff", method=...)``; R:
     ``prop.test(correct = FALSE)$conf.int`` for Wald-type, ``PropCIs::diffscoreci`` for Newcombe-type.
+    A Wald end beyond -1 or 1 is clipped there, as ``prop.test`` does, and the method says so.
     """
     if method not in ("wald", "newcomb"):
         raise ValueError(f"unknown risk-difference CI {method!r}; known: wald, newcomb")
     low, high = confint_proportions_2indep(k1, n1, k2, n2, method=method, compare="diff")
     name = {"wald": "Wald", "newcomb": "Newcombe hybrid score"}[method]
-    return Interval2(k1 / n1 - k2 / n2, float(low), float(high),
-                     f"risk difference with {name} 95% CI, statsmodels confint_proportions_2indep(method='{method}')")
+    clipped = max(-1.0, float(low)), min(1.0, float(high))
+    note = ", clipped to [-1, 1] as R's prop.test" if clipped != (float(low), float(high)) else ""
+    return Interval2(k1 / n1 - k2 / n2, *clipped,
+                     f"risk difference with {name} 95% CI{note}, statsmodels confint_proportions_2indep(method='{method}')")
 
 
 def risk_ratio(k1: int, n1: int, k2: int, n2: int) -> Interval2:

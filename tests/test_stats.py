@@ -453,3 +453,10 @@ def test_dersimonian_laird_truncates_tau2_at_0_and_says_so():
     assert pooled.tau2_dl == 0 and pooled.i2 == 0 and pooled.dersimonian_laird.ci_high > 1
     assert "tau² truncated at 0: Q = 0.18 < k - 1 = 2" in pooled.dersimonian_laird.method
     assert "truncated" not in stats.pool_risk_ratios(POOLS["heterogeneous"]).dersimonian_laird.method
+
+
+def test_a_wald_risk_difference_ci_is_clipped_to_minus_one_one_as_prop_test():
+    rd = stats.risk_difference(3, 4, 1, 4, "wald")
+    assert rd.ci_low == pytest.approx(META["wald_3of4_vs_1of4", "ci_low"], rel=1e-9)
+    assert rd.ci_high == META["wald_3of4_vs_1of4", "ci_high"] == 1.0 and "clipped to [-1, 1]" in rd.method
+    assert "clipped" not in stats.risk_difference(16, 71, 4, 69, "wald").method
