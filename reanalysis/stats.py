@@ -257,7 +257,8 @@ def grim(printed_mean, n: int, granularity) -> Fraction | None:
     -----
     Brown and Heathers (2017). Sums of ``n`` values on the grid are multiples of the step, so the
     mean is ``k * granularity / n`` for a whole ``k``. Exact rational arithmetic; R equivalent:
-    ``scrutiny::grim(x = "36.4", n = 14, items = 1)`` for a granularity of 1.
+    ``scrutiny::grim(x = "36.4", n = 14, items = 1, rounding = "up")`` for a granularity of 1; scrutiny's
+    default rounding (``"up_or_down"``) also accepts a mean that rounds to the printed value half down.
 
     Examples
     --------
@@ -324,7 +325,8 @@ def grimmer(mean, sd, n: int):
     Notes
     -----
     Anaya (2016); exact rational arithmetic. R equivalent: ``scrutiny::grimmer(x = "3.3",
-    sd = "2.8", n = 8)``.
+    sd = "2.8", n = 8, rounding = "up")``; scrutiny's default rounding (``"up_or_down"``) also accepts
+    values rounded half down.
 
     Examples
     --------
