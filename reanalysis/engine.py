@@ -245,9 +245,6 @@ def _pool(ctx: Context, spec) -> PooledResult:
                       for r in rows for c in (ctx.role(spec.params["table"], "events"), ctx.role(spec.params["table"], "n"))]
             return int(sum(counts[0::2])), int(counts[1])
         (k1, n1), (k2, n2) = arm(t["treatment"]), arm(t["comparator"])
-        if 0 in (k1, k2):
-            ctx.fail(f"trial {t['label']!r} has no events in an arm ({k1}/{n1} vs {k2}/{n2}): its log risk ratio "
-                     "needs a continuity correction, which reanalysis does not apply")
         trials.append(TrialRR(t["label"], k1, n1, k2, n2, stats.risk_ratio(k1, n1, k2, n2)))
     return PooledResult(spec.id, spec.title, tuple(trials),
                         stats.pool_risk_ratios([(t.k1, t.n1, t.k2, t.n2) for t in trials]))

@@ -530,13 +530,29 @@ def risk_ratio(k1: int, n1: int, k2: int, n2: int) -> Interval2:
     Notes
     -----
     statsmodels ``confint_proportions_2indep(compare="ratio", method="log")``; R:
-    ``exp(log(rr) + c(-1, 1) * qnorm(0.975) * sqrt(1/k1 - 1/n1 + 1/k2 - 1/n2))``.
+    ``exp(log(rr) + c(-1, 1) * qnorm(0.975) * sqrt(1/k1 - 1/n1 + 1/k2 - 1/n2))``. A trial with a zero
+    cell gets 1/2 added to each of its four cells first (:func:`zero_cell_corrected`).
     """
-    if 0 in (k1, k2):
-        raise ValueError("risk ratio: a zero count has no log-scale CI")
+    a, m, c, p, corrected = zero_cell_corrected(k1, n1, k2, n2)
+    if corrected:
+        log_rr, se = math.log((a / m) / (c / p)), math.sqrt(1 / a - 1 / m + 1 / c - 1 / p)
+        half = float(stats.norm.isf(0.025)) * se
+        return Interval2(math.exp(log_rr), math.exp(log_rr - half), math.exp(log_rr + half),
+                         f"risk ratio with log-scale (Katz) 95% CI, {ZERO_CELL}")
     low, high = confint_proportions_2indep(k1, n1, k2, n2, method="log", compare="ratio")
     return Interval2((k1 / n1) / (k2 / n2), float(low), float(high),
                      "risk ratio with log-scale (Katz) 95% CI, statsmodels confint_proportions_2indep(method='log')")
+
+
+ZERO_CELL = "1/2 added to every cell of a trial with a zero cell (R: metafor::escalc(add = 1/2, to = \"only0\"))"
+
+
+def zero_cell_corrected(k1: int, n1: int, k2: int, n2: int) -> tuple:
+    """A trial's counts ``(k1, n1, k2, n2, corrected)``: when any of its four cells (k1, n1 - k1, k2, n2 - k2)
+    is 0, 1/2 is added to each cell, so each n grows by 1, as metafor's ``escalc`` does by default."""
+    if 0 in (k1, n1 - k1, k2, n2 - k2):
+        return k1 + 0.5, n1 + 1, k2 + 0.5, n2 + 1, True
+    return k1, n1, k2, n2, False
 
 
 def pool_risk_ratios(trials) -> Pooled:
@@ -548,21 +564,24 @@ def pool_risk_ratios(trials) -> Pooled:
     ``combine_effects`` with inverse-variance fixed effect and Paule-Mandel (``method_re="pm"``)
     random effects; R: ``metafor::rma(measure = "RR", method = "FE" / "PM")``. DerSimonian-Laird is
     :func:`dersimonian_laird`, because statsmodels' ``method_re="dl"`` does not truncate tau^2 at 0.
-    I^2 is ``max(0, (Q - (k - 1)) / Q)``, as metafor's.
+    I^2 is ``max(0, (Q - (k - 1)) / Q)``, as metafor's. A trial with a zero cell gets 1/2 added to each
+    of its cells first (:func:`zero_cell_corrected`), and every method says so.
     """
-    k1, n1, k2, n2 = (np.array(x) for x in zip(*trials))
+    counts = [zero_cell_corrected(*t) for t in trials]
+    k1, n1, k2, n2 = (np.array(x, dtype=float) for x in list(zip(*counts))[:4])
     eff, var = effectsize_2proportions(k1, n1, k2, n2, statistic="risk-ratio")
-    fe, pm = combine_effects(eff, var, method_re="dl"), combine_effects(eff, var, method_re="pm")
+    note = f"; {ZERO_CELL}" if any(c[4] for c in counts) else ""
+    pm = combine_effects(eff, var, method_re="pm")  # its fixed-effect row and Q do not depend on the method
 
     def row(res, name, label):
         r = res.summary_frame().loc[name]
         return Interval2(float(np.exp(r["eff"])), float(np.exp(r["ci_low"])), float(np.exp(r["ci_upp"])), label)
 
     dl = dersimonian_laird(eff, var)
-    q, df = float(fe.q), len(trials) - 1
-    return Pooled(len(trials), row(fe, "fixed effect", "fixed effect, inverse variance"),
-                  Interval2(*(float(np.exp(x)) for x in dl[:3]), dl[4]),
-                  row(pm, "random effect", "random effects, Paule-Mandel"),
+    q, df = float(pm.q), len(trials) - 1
+    return Pooled(len(trials), row(pm, "fixed effect", "fixed effect, inverse variance" + note),
+                  Interval2(*(float(np.exp(x)) for x in dl[:3]), dl[4] + note),
+                  row(pm, "random effect", "random effects, Paule-Mandel" + note),
                   q, max(0.0, (q - df) / q) if q > 0 else 0.0, dl[3], float(pm.tau2))
 
 

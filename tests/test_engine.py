@@ -242,17 +242,20 @@ def test_unknown_analysis_names_the_claim_and_lists_the_known_ones(project):
                               f"unknown analysis 'median_of_means'; known: {', '.join(sorted(ANALYSES))}")
 
 
-def test_a_pooled_trial_without_events_is_refused(project):
-    """A zero count has no log risk ratio; pooling it would give NaN, so the input is refused."""
+def test_a_pooled_trial_without_events_gets_half_added_to_its_cells(project):
+    """A zero count has no log risk ratio: as metafor's escalc, 1/2 is added to every cell of that trial,
+    and the method says so (it used to be refused)."""
     from reanalysis.datasets import rehash
 
     folder = project / "datasets" / "jcr2011"
     path = folder / "arms.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(",MMF,5,19,", ",MMF,0,19,", 1), encoding="utf-8")
     rehash(folder)
-    with pytest.raises(ClaimError, match="claim 'complete-remission': trial 'Ong 2005, 6 months' has no events in an "
-                                         r"arm \(0/19 vs 3/25\): its log risk ratio needs a continuity correction"):
-        evaluate_paper(folder)
+    pooled = next(p for p in evaluate_paper(folder).pooled if p.id == "complete-remission")
+    ong = next(t for t in pooled.trials if t.label == "Ong 2005, 6 months")
+    assert (ong.k1, ong.n1) == (0, 19) and "1/2 added" in ong.rr.method and ong.rr.estimate == pytest.approx(
+        (0.5 / 20) / (3.5 / 26))
+    assert "1/2 added" in pooled.pooled.dersimonian_laird.method
 
 
 def test_method_search_skips_only_the_tests_that_cannot_be_computed(project):

@@ -245,9 +245,11 @@ def test_risk_difference_and_ratio_match_r(pair):
     if (pair, "rr_low") in R:
         rr = stats.risk_ratio(*counts)
         assert close(rr.ci_low, R[pair, "rr_low"]) and close(rr.ci_high, R[pair, "rr_high"])
-    else:
-        with pytest.raises(ValueError, match="zero count"):
-            stats.risk_ratio(*counts)
+    else:  # a zero cell: 1/2 added to every cell, as metafor's escalc (tests/fixtures/r/meta.R)
+        rr = stats.risk_ratio(*counts)
+        assert pair == "chan05-esrd-mmf|chan05-esrd-cyc" and "1/2 added" in rr.method
+        assert close(rr.estimate, META["chan05_esrd", "rr"]) and close(rr.ci_low, META["chan05_esrd", "rr_low"])
+        assert close(rr.ci_high, META["chan05_esrd", "rr_high"])
 
 
 def test_pooled_risk_ratios_match_metafor():
@@ -366,7 +368,6 @@ def test_two_by_two_records_and_empty_columns():
      "two-by-two test interval needs whole counts 0 <= k <= n, n >= 1; got k=11, n=10"),
     (lambda: stats.two_by_two(1, 10, 2, 10, "barnard"),
      "unknown 2x2 test 'barnard'; known: pearson, yates, fisher, wald_z"),
-    (lambda: stats.risk_ratio(0, 10, 2, 10), "risk ratio: a zero count has no log-scale CI"),
     (lambda: stats.two_by_two(0, 10, 12, 12, "wald_z"),
      "unpooled z-test: both proportions are 0 or 1, so their difference has no variance"),
     (lambda: stats.sd_limits(parse("1.0"), 8), "sd_limits needs a printed range or a lower limit"),
@@ -429,6 +430,7 @@ def _meta():
 
 META = _meta()
 POOLS = {"agreeing": [(1, 20, 3, 20), (2, 20, 4, 20), (5, 30, 9, 30)],
+         "zero_cell": [(0, 20, 3, 20), (2, 20, 4, 20), (5, 30, 9, 30)],
          "heterogeneous": [(2, 40, 10, 40), (15, 30, 5, 30), (4, 35, 12, 35)]}
 
 
@@ -460,3 +462,15 @@ def test_a_wald_risk_difference_ci_is_clipped_to_minus_one_one_as_prop_test():
     assert rd.ci_low == pytest.approx(META["wald_3of4_vs_1of4", "ci_low"], rel=1e-9)
     assert rd.ci_high == META["wald_3of4_vs_1of4", "ci_high"] == 1.0 and "clipped to [-1, 1]" in rd.method
     assert "clipped" not in stats.risk_difference(16, 71, 4, 69, "wald").method
+
+
+def test_a_zero_cell_gets_half_added_to_every_cell_of_its_trial_as_metafor():
+    """escalc(measure = "RR", add = 1/2, to = "only0"): 0/20 vs 3/20 becomes 0.5/21 vs 3.5/21."""
+    rr = stats.risk_ratio(0, 20, 3, 20)
+    assert rr.estimate == pytest.approx(META["zero_cell_trial", "estimate"], rel=1e-12)
+    half = 1.959963984540054 * math.sqrt(META["zero_cell_trial", "variance"])
+    assert rr.ci_low == pytest.approx(rr.estimate * math.exp(-half), rel=1e-12) and "escalc(add = 1/2" in rr.method
+    assert stats.zero_cell_corrected(3, 3, 1, 4) == (3.5, 4, 1.5, 5, True)  # a full arm is a zero cell too
+    assert stats.zero_cell_corrected(1, 3, 1, 4) == (1, 3, 1, 4, False)
+    pooled = stats.pool_risk_ratios(POOLS["zero_cell"])
+    assert all("1/2 added" in r.method for r in (pooled.fixed, pooled.dersimonian_laird, pooled.paule_mandel))
