@@ -19,7 +19,7 @@ from reanalysis.exact import to_decimal
 @dataclass(frozen=True)
 class Proposal:
     """A diagnosis: its kind (``transposition``, ``alternative``, ``other_row_value``,
-    ``double_rounding``, ``infeasible``, ``truncation``, ``cannot_fail``, ``circular``) and a sentence a reader can check."""
+    ``double_rounding``, ``directed_rounding``, ``infeasible``, ``truncation``, ``cannot_fail``, ``circular``) and a sentence a reader can check."""
 
     kind: str
     text: str
@@ -86,6 +86,18 @@ def truncation(printed: rounding.Printed, value: float) -> Proposal:
     """Say that a value reproduces only when the paper truncates instead of rounding."""
     return Proposal("truncation", f"reproduced only by truncation: {fmt(value)} prints as {printed.text} when "
                     f"digits are dropped, as {printed.format(value)} when rounded")
+
+
+def directed_rounding(printed: rounding.Printed, value) -> Proposal | None:
+    """A value that prints as the text only when rounded up (ceiling) or down (floor), which no paper's
+    rounding is assumed to do: named, not accepted."""
+    if printed.kind != "number":
+        return None
+    for rule in rounding.DIRECTED:
+        if printed.interval(rule).contains(value):
+            return Proposal("directed_rounding", f"reproduced only by {rounding.RULE_NAMES[rule]}: {fmt(value)} prints "
+                            f"as {printed.text} under it, as {printed.format(value)} when rounded")
+    return None
 
 
 def infeasible(printed: rounding.Printed, bound: float, method: str) -> Proposal:

@@ -253,21 +253,25 @@ def _pool(ctx: Context, spec) -> PooledResult:
 def judge_claims(dataset: Dataset, paper: PaperClaims) -> tuple:
     """Every claim of ``paper`` judged against ``dataset`` (which may be an in-memory variant)."""
     verdicts = {claim.id: _judge(claim, Context(dataset, paper, claim.id), paper) for claim in paper.claims}
+    printed = {claim.id: claim.printed for claim in paper.claims}
     for claim in paper.claims:
         if claim.range_with is not None:
-            verdicts[claim.range_with], verdicts[claim.id] = _one_rule(verdicts[claim.range_with], verdicts[claim.id])
+            low, high = sorted((claim.range_with, claim.id), key=lambda c: printed[c].value)
+            verdicts[low], verdicts[high] = _one_rule(verdicts[low], verdicts[high], printed[low].text,
+                                                      printed[high].text)
     return tuple(verdicts[claim.id] for claim in paper.claims)
 
 
-def _one_rule(low: Verdict, high: Verdict) -> tuple:
+def _one_rule(low: Verdict, high: Verdict, low_text: str, high_text: str) -> tuple:
     """Both ends of a printed range must be printed under one rounding rule ("13–20" where 13 is rounded
-    and 20 truncated is no range any single rule prints): otherwise both are discrepant, one finding."""
+    and 20 truncated is no range any single rule prints): otherwise both are discrepant, one finding.
+    Each end is named with the first rule (in :data:`~reanalysis.rounding.RULES` order) that prints it."""
     accepted = ("reproduced", "consistent")
     if low.verdict not in accepted or high.verdict not in accepted or set(low.rules) & set(high.rules):
         return low, high
-    text = (f"no single rounding rule prints the range {low.reported}\u2013{high.reported}: {low.reported} needs "
-            f"{' or '.join(RULE_NAMES[r] for r in low.rules)}, {high.reported} needs "
-            f"{' or '.join(RULE_NAMES[r] for r in high.rules)}")
+    whole = low.reported if low.reported == high.reported else f"{low.reported}\u2013{high.reported}"
+    text = (f"no single rounding rule prints the range {whole}: {low_text} needs {RULE_NAMES[low.rules[0]]}, "
+            f"{high_text} needs {RULE_NAMES[high.rules[0]]}")
     clash = diagnosis.Proposal("range_rules", text)
     return tuple(replace(v, verdict="discrepant", proposals=(clash,) + v.proposals,
                          diagnosis=_sentence(text) + (" " + v.diagnosis if v.diagnosis else "")) for v in (low, high))
@@ -416,7 +420,8 @@ def _judge_value(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
 
 def _propose(claim: Claim, ctx: Context, value: float) -> list:
     printed = claim.printed
-    found = [diagnosis.transposition(printed, value), diagnosis.double_rounding(printed, value)]
+    found = [diagnosis.transposition(printed, value), diagnosis.double_rounding(printed, value),
+             diagnosis.directed_rounding(printed, value)]
     if claim.analysis in _EXTREMES:
         rows = ctx.rows(claim.params["table"], claim.params.get("subset"))
         key = ctx.table(claim.params["table"]).primary_key

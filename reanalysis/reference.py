@@ -92,7 +92,9 @@ def markdown(datasets: Path = ROOT / "datasets", example: Path = ROOT / "docs" /
             "column of such values is then reproduced cell by cell (`cell`), and any statistic can use it.", "",
             "## Printed values", "",
             "`reported` keeps the text as printed. It stands for the interval of true values that round to it "
-            "(half up; half even and truncation are tried and named when they are what matches).", "",
+            "(half up; half even, the stored binary value, either way at a tie and truncation are tried and named when "
+            "they are what matches; a value that prints only when rounded up or down is discrepant, and the diagnosis "
+            "says so).", "",
             "| printed | reads as | interval |", "|---|---|---|"]
     for text in FORMS:
         p = rounding.parse(text)

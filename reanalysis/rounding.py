@@ -12,9 +12,19 @@ Rules
     displays. ``"2.46"`` is ``[2.455, 2.465)``.
 ``half_even``
     Round half to even (IEEE 754, R's ``round``). Differs from ``half_up`` only at exact ties.
+``binary``
+    Round the nearest binary double of the value half to even, as ``printf``, R's ``sprintf`` and
+    Python's ``format`` print a stored number: an exact 2.675 is stored as 2.67499999999999982...
+    and prints as ``"2.67"``. Differs from ``half_up`` only within about 1e-16 relative of a tie.
+``half_either``
+    Round half up or half down: at an exact tie either neighbour (scrutiny's ``"up_or_down"``).
+    ``"2.46"`` is ``[2.455, 2.465]``.
 ``truncate``
     Drop the digits past the last printed one (toward zero), as ages in completed years and
     months are. ``"17 years, 9 months"`` is ``[213, 214)`` months.
+``ceiling``, ``floor``
+    Round up or down (toward plus or minus infinity). Never accepted on their own: a value that
+    prints only under one of them is a discrepancy, and the diagnosis names the rule.
 ``bound``
     A printed inequality (``"<0.05"``) stands for the open or closed half-line it states.
 """
@@ -24,19 +34,28 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+import math
+import struct
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 from reanalysis.exact import Root, to_decimal
 
-RULES = ("half_up", "half_even", "truncate")
+RULES = ("half_up", "half_even", "binary", "half_either", "truncate")  # accepted, tried in this order
+DIRECTED = ("ceiling", "floor")  # named in a diagnosis, never accepted
 RULE_NAMES = {
     "half_up": "rounding half away from zero",
     "half_even": "rounding half to even",
+    "binary": "rounding of the stored binary value (the nearest double, printed half to even as printf, "
+              "R's sprintf and Python's format do)",
+    "half_either": "rounding either way at a tie",
     "truncate": "truncation (digits dropped, not rounded)",
+    "ceiling": "rounding up (ceiling)",
+    "floor": "rounding down (floor)",
     "bound": "printed bound",
 }
-_QUANTIZE = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "truncate": ROUND_DOWN}
+_QUANTIZE = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "truncate": ROUND_DOWN,
+             "ceiling": ROUND_CEILING, "floor": ROUND_FLOOR}
 
 _SIGN = "+\u2212\u2013-"  # plus, minus sign, the en dash extractions print for a minus, hyphen-minus (last: literal)
 _DIGITS = {False: r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+", True: r"\d+(?:,\d+)?|,\d+"}
@@ -168,13 +187,21 @@ class Printed:
         if rule == "half_even":
             even = (v / self.unit) % 2 == 0
             return Interval(v - half, v + half, even, even)
+        if rule == "half_either":
+            return Interval(v - half, v + half, v != 0, v != 0)
+        if rule == "binary":
+            return _binary_interval(v, self.unit)
+        if rule == "ceiling":
+            return Interval(v - self.unit, v, False, True)
+        if rule == "floor":
+            return Interval(v, v + self.unit, True, False)
         if rule == "truncate":
             if v > 0:
                 return Interval(v, v + self.unit, True, False)
             if v < 0:
                 return Interval(v - self.unit, v, False, True)
             return Interval(-self.unit, self.unit, False, False)
-        raise ValueError(f"unknown rounding rule {rule!r}; expected one of {', '.join(RULES)}")
+        raise ValueError(f"unknown rounding rule {rule!r}; expected one of {', '.join(RULES + DIRECTED)}")
 
     def rules(self) -> tuple[str, ...]:
         """The rules to try, plain rounding first."""
@@ -187,7 +214,12 @@ class Printed:
         """
         if self.kind == "bound":
             raise ValueError(f"{self.text!r} is a bound and has no precision to print with")
-        q = to_decimal(x).quantize(self.unit, rounding=_QUANTIZE[rule])
+        if rule == "half_either":
+            raise ValueError("rounding either way at a tie prints a tie two ways; format under half_up or half_even")
+        if rule == "binary":
+            q = Decimal(float(x)).quantize(self.unit, rounding=ROUND_HALF_EVEN)
+        else:
+            q = to_decimal(x).quantize(self.unit, rounding=_QUANTIZE[rule])
         if self.kind == "age":
             years, months = divmod(int(q), 12)
             return f"{years} years, {months} months"
@@ -416,6 +448,40 @@ def _say(n: int) -> str:
         return f"{_ONES[n // 100]} hundred" + (f" {_say(n % 100)}" if n % 100 else "")
     word, size = next((w, v) for w, v in sorted(_SCALES.items(), key=lambda kv: -kv[1]) if n >= v)
     return f"{_say(n // size)} {word}" + (f" {_say(n % size)}" if n % size else "")
+
+
+def _binary_interval(v: Decimal, unit: Decimal) -> Interval:
+    """The reals whose nearest double prints as ``v`` at precision ``unit`` (rule ``binary``).
+
+    The doubles that print as ``v`` (their exact value rounded half to even) are consecutive; the
+    reals converted to them run from the midpoint below the first to the midpoint above the last,
+    a midpoint belonging to the double with the even significand (IEEE 754 round to nearest even).
+    """
+    if v < 0:
+        mirror = _binary_interval(-v, unit)
+        return Interval(mirror.high.copy_negate(), mirror.low.copy_negate(), mirror.high_closed, mirror.low_closed)
+    high, high_closed = _binary_end(v, unit, math.inf)
+    if v == 0:  # "0.0" stands for small values of either sign, as under half_up
+        return Interval(high.copy_negate(), high, high_closed, high_closed)
+    low, low_closed = _binary_end(v, unit, -math.inf)
+    return Interval(low, high, low_closed, high_closed)
+
+
+def _binary_end(v: Decimal, unit: Decimal, direction: float) -> tuple:
+    def prints(d: float) -> bool:
+        return Decimal(d).quantize(unit, rounding=ROUND_HALF_EVEN) == v
+
+    d = float(v + unit / 2 if direction > 0 else v - unit / 2)
+    while not prints(d):  # at most a step or two: d is the double nearest the tie
+        d = math.nextafter(d, -direction)
+    while prints(math.nextafter(d, direction)):
+        d = math.nextafter(d, direction)
+    beyond = math.nextafter(d, direction)
+    with localcontext() as ctx:
+        ctx.prec = 1100  # a double's exact decimal has at most 767 significant digits: the midpoint is exact
+        midpoint = (Decimal(d) + Decimal(beyond)) / 2
+    even = struct.unpack(">Q", struct.pack(">d", d))[0] % 2 == 0
+    return midpoint, even
 
 
 def as_decimal(x: float) -> Decimal:

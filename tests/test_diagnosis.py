@@ -34,3 +34,13 @@ def test_fmt_is_positional_with_six_significant_digits():
     assert diagnosis.fmt(214.11111) == "214.111"
     assert diagnosis.fmt(7.0) == "7"
     assert diagnosis.fmt(0.00001234567) == "0.0000123457"
+
+
+def test_a_value_printed_only_when_rounded_up_or_down_names_the_rule():
+    up = diagnosis.directed_rounding(parse("2.68"), 2.671)
+    assert up.kind == "directed_rounding" and up.text.startswith("reproduced only by rounding up (ceiling): 2.671 prints")
+    assert "as 2.67 when rounded" in up.text
+    down = diagnosis.directed_rounding(parse("-2.68"), -2.671)
+    assert "rounding down (floor)" in down.text
+    assert diagnosis.directed_rounding(parse("2.68"), 2.665) is None  # two units away: no single-step rule
+    assert diagnosis.directed_rounding(parse("<0.05"), 0.06) is None

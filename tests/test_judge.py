@@ -32,8 +32,10 @@ def test_an_exact_difference_meets_a_closed_bound():
     assert judge(parse("1.8"), value(bound), ANY, verbal=False).rule == "half_up"
 
 
-@pytest.mark.parametrize("printed, rule", [("2.68", "half_up"), ("2.67", "truncate")])
+@pytest.mark.parametrize("printed, rule", [("2.68", "half_up"), ("2.67", "binary")])
 def test_a_mean_of_exactly_2675_at_two_decimals(printed, rule):
+    """An exact tie printed down is how the stored double prints (sprintf("%.2f", 2.675) is "2.67"), not
+    truncation: the tie is named, and no truncation is diagnosed (issue 15)."""
     exact = mean([Fraction("2.67"), Fraction("2.68")])
     assert exact == Fraction("2.675")
     assert judge(parse(printed), value(exact), ANY, verbal=False).rule == rule

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reanalysis import rounding
-from reanalysis.exact import Root
+from reanalysis.exact import Root, to_decimal
 from reanalysis.rounding import Interval, parse
 
 
@@ -79,9 +79,9 @@ def test_data_values_truncate_to_themselves():
 
 
 def test_unknown_rule_is_rejected():
-    with pytest.raises(ValueError, match=r"^unknown rounding rule 'ceiling'; expected one of half_up, half_even, "
-                                         r"truncate$"):
-        rounding.parse("1.0").interval("ceiling")
+    with pytest.raises(ValueError, match=r"^unknown rounding rule 'nearest'; expected one of half_up, half_even, "
+                                         r"binary, half_either, truncate, ceiling, floor$"):
+        rounding.parse("1.0").interval("nearest")
 
 
 printed_numbers = st.builds(
@@ -89,7 +89,11 @@ printed_numbers = st.builds(
     st.integers(0, 10 ** 6), st.integers(0, 4), st.booleans())
 
 
-@given(printed_numbers, st.sampled_from(rounding.RULES), st.floats(-2000, 2000, allow_nan=False))
+# Every rule that prints one text per value (rounding either way at a tie prints a tie two ways).
+SINGLE_VALUED = tuple(r for r in rounding.RULES + rounding.DIRECTED if r != "half_either")
+
+
+@given(printed_numbers, st.sampled_from(SINGLE_VALUED), st.floats(-2000, 2000, allow_nan=False))
 def test_value_is_inside_interval_iff_it_prints_back_to_the_text(text, rule, x):
     """Every value inside a printed string's interval rounds back to that string under the
     rule, and none outside does (the interval and the formatter are inverse)."""
@@ -99,7 +103,7 @@ def test_value_is_inside_interval_iff_it_prints_back_to_the_text(text, rule, x):
     assert p.interval(rule).contains(x) == same
 
 
-@given(printed_numbers, st.sampled_from(rounding.RULES), st.floats(0, 1, exclude_max=True))
+@given(printed_numbers, st.sampled_from(SINGLE_VALUED), st.floats(0, 1, exclude_max=True))
 def test_values_drawn_inside_the_interval_print_back(text, rule, frac):
     p = rounding.parse(text)
     iv = p.interval(rule)
@@ -111,8 +115,48 @@ def test_values_drawn_inside_the_interval_print_back(text, rule, frac):
 @given(st.integers(0, 99), st.integers(0, 11), st.floats(0, 1200, allow_nan=False))
 def test_ages_print_back_in_years_and_months(years, months, x):
     p = rounding.parse(f"{years} years, {months} months")
-    for rule in rounding.RULES:
+    for rule in SINGLE_VALUED:
         assert p.interval(rule).contains(x) == (rounding.parse(p.format(x, rule)).value == p.value)
+
+
+@given(printed_numbers, st.floats(-2000, 2000, allow_nan=False))
+def test_either_way_at_a_tie_is_the_union_of_rounding_half_up_and_half_down(text, x):
+    p = rounding.parse(text)
+    down = p.format(x, "half_up") if to_decimal(x) % p.unit * 2 != p.unit else p.format(x, "truncate")
+    assert p.interval("half_either").contains(x) == (p.value in {rounding.parse(p.format(x, "half_up")).value,
+                                                                rounding.parse(down).value})
+
+
+def test_an_exact_tie_prints_as_its_stored_binary_value_does():
+    """2.675 is stored as 2.67499999999999982..., so printf, sprintf("%.2f") and format() print 2.67: the
+    rule is the binary one, not truncation (which also gives 2.67, but for the wrong reason)."""
+    tie = Fraction("2.675")
+    assert f"{float(tie):.2f}" == "2.67"
+    assert rounding.parse("2.67").match(tie) == "binary"
+    assert rounding.parse("2.68").match(tie) == "half_up"
+    assert rounding.parse("2.67").interval("binary").contains(2.675)
+    assert not rounding.parse("2.68").interval("binary").contains(2.675)
+
+
+def test_an_exact_tie_printed_down_against_even_and_binary_is_rounding_either_way():
+    """0.035 is stored as 0.035000000000000003 and 3 is odd: every single-valued rounding prints 0.04, so
+    "0.03" is only rounding half down, which scrutiny's "up_or_down" accepts."""
+    assert rounding.parse("0.03").match(Fraction("0.035")) == "half_either"
+    assert rounding.parse("0.03").interval("half_either") == rounding.Interval(Decimal("0.025"), Decimal("0.035"),
+                                                                                 True, True)
+
+
+@pytest.mark.parametrize("text, rule, interval", [
+    ("2.68", "ceiling", "(2.67, 2.68]"), ("2.67", "floor", "[2.67, 2.68)"),
+    ("-2.67", "ceiling", "(-2.68, -2.67]"), ("-2.68", "floor", "[-2.68, -2.67)"),
+])
+def test_ceiling_and_floor_intervals(text, rule, interval):
+    assert str(rounding.parse(text).interval(rule)) == interval
+
+
+def test_ceiling_and_floor_are_never_accepted_on_their_own():
+    assert rounding.parse("2.68").match(2.671) is None
+    assert set(rounding.DIRECTED).isdisjoint(rounding.RULES)
 
 
 def test_closed_upper_end_under_half_even():
