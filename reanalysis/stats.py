@@ -13,6 +13,7 @@ from fractions import Fraction
 
 import numpy as np
 from scipy import stats
+from scipy.stats.contingency import odds_ratio
 from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, test_proportions_2indep
 
@@ -140,6 +141,8 @@ def wilcoxon_signed_rank(before, after) -> TestResult:
     exact = TRUE)``). With ties the p-value is exact conditional on the tied ranks, by
     enumerating every sign assignment (``method=PermutationMethod(n_resamples=inf)``; R:
     ``coin::wilcoxsign_test(after ~ before, zero.method = "Wilcoxon", distribution = "exact")``).
+    The statistic is R's V, the sum of the ranks of the positive differences ``after - before``;
+    scipy's two-sided statistic is min(V, W-) instead, so it is not the one reported.
     """
     b, a = _pair(before, after)
     d = np.round(a - b, _NOISE_DECIMALS)
@@ -157,7 +160,8 @@ def wilcoxon_signed_rank(before, after) -> TestResult:
         name = ("Wilcoxon signed-rank, two-sided, zeros dropped, exact, scipy.stats.wilcoxon "
                 "(R: wilcox.test(paired = TRUE, exact = TRUE))")
     res = stats.wilcoxon(nonzero, zero_method="wilcox", method=method)
-    return TestResult(int(nonzero.size), float(res.statistic), float(res.pvalue), name)
+    v = float(stats.rankdata(np.abs(nonzero))[nonzero > 0].sum())
+    return TestResult(int(nonzero.size), v, float(res.pvalue), name + "; statistic V, the sum of the positive ranks")
 
 
 def paired_permutation(before, after) -> TestResult:
@@ -464,7 +468,8 @@ _TWO_BY_TWO_NAMES = {
                "(R: chisq.test(correct = FALSE)); equals the pooled two-proportion z-test",
     "yates": "Pearson chi-square with Yates' continuity correction, scipy.stats.chi2_contingency(correction=True) "
              "(R: chisq.test(correct = TRUE))",
-    "fisher": "Fisher's exact test, two-sided, scipy.stats.fisher_exact (R: fisher.test)",
+    "fisher": "Fisher's exact test, two-sided, scipy.stats.fisher_exact (R: fisher.test); statistic the conditional "
+              "MLE odds ratio, scipy.stats.contingency.odds_ratio(kind='conditional') (R: fisher.test()$estimate)",
     "wald_z": "unpooled (Wald) z-test of the difference, statsmodels test_proportions_2indep(method='wald')",
 }
 
@@ -479,7 +484,8 @@ def two_by_two(k1: int, n1: int, k2: int, n2: int, method: str) -> TestResult:
     Notes
     -----
     ``pearson`` is ``chisq.test(matrix, correct = FALSE)`` in R, ``yates`` ``correct = TRUE``,
-    ``fisher`` ``fisher.test``; ``wald_z`` uses the unpooled variance (R: ``prop.test`` has no
+    ``fisher`` ``fisher.test``, whose statistic is R's ``$estimate``, the conditional MLE odds ratio (not
+    scipy's ``fisher_exact`` statistic, the sample odds ratio); ``wald_z`` uses the unpooled variance (R: ``prop.test`` has no
     equivalent; it is ``2 * pnorm(-abs(d / se))``). The chi-square tests refuse a table with an
     empty column, and ``wald_z`` one whose proportions are both 0 or 1 (no variance): a ValueError,
     never a NaN p-value.
@@ -493,8 +499,11 @@ def two_by_two(k1: int, n1: int, k2: int, n2: int, method: str) -> TestResult:
         res = stats.chi2_contingency(table, correction=method == "yates")
         statistic, p = res.statistic, res.pvalue
     elif method == "fisher":
-        res = stats.fisher_exact(table)
-        statistic, p = res.statistic, res.pvalue
+        p = stats.fisher_exact(table).pvalue
+        if (table.sum(axis=0) == 0).any():  # one column: a single table is possible and the odds ratio undefined
+            return TestResult(n1 + n2, math.nan, float(p), _TWO_BY_TWO_NAMES[method] + "; the odds ratio is "
+                              "undefined, a column of the 2x2 table being empty (R's fisher.test reports 0)")
+        statistic = odds_ratio(table, kind="conditional").statistic  # R's fisher.test()$estimate
     elif method == "wald_z":
         if k1 in (0, n1) and k2 in (0, n2):
             raise ValueError("unpooled z-test: both proportions are 0 or 1, so their difference has no variance")

@@ -8,7 +8,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from reanalysis import stats
+from reanalysis import inference, stats
 from reanalysis.rounding import parse
 from tests.conftest import ROOT
 
@@ -50,7 +50,9 @@ def test_paired_t_matches_r(comparisons, cid):
 @pytest.mark.parametrize("cid", ["relapses", "csa-cumulative", "psl-cumulative", "weight", "upcr", "sbp", "dbp"])
 def test_wilcoxon_matches_r(comparisons, cid):
     d = comparisons[cid]
-    assert close(stats.wilcoxon_signed_rank(d.before, d.after).p_value, R[cid, "wilcoxon_p"])
+    res = stats.wilcoxon_signed_rank(d.before, d.after)
+    assert close(res.p_value, R[cid, "wilcoxon_p"])
+    assert res.statistic == R[cid, "wilcoxon_v"]  # R's V (sum of positive ranks), not scipy's min(V, W-)
 
 
 @pytest.mark.parametrize("cid", ["relapses", "csa-cumulative", "psl-cumulative", "weight", "upcr", "sbp", "dbp"])
@@ -233,7 +235,11 @@ def _arms(pair):
 @pytest.mark.parametrize("pair", PAIRS)
 @pytest.mark.parametrize("method", stats.TWO_BY_TWO)
 def test_two_by_two_matches_r(pair, method):
-    assert close(stats.two_by_two(*_arms(pair), method).p_value, R[pair, method])
+    res = stats.two_by_two(*_arms(pair), method)
+    assert close(res.p_value, R[pair, method])
+    if method == "fisher":  # R's conditional MLE, not the sample odds ratio; R's uniroot is within 1e-3 of the root
+        assert res.statistic == pytest.approx(R[pair, "fisher_estimate"], rel=1e-3, abs=1e-12)
+        assert "conditional MLE" in res.method
 
 
 @pytest.mark.parametrize("pair", PAIRS)
@@ -349,11 +355,14 @@ def test_two_by_two_records_and_empty_columns():
     pooled = 20 / 140
     z = (16 / 71 - 4 / 69) / math.sqrt(pooled * (1 - pooled) * (1 / 71 + 1 / 69))
     assert pearson.n == 140 and close(pearson.statistic, z * z)  # Pearson's X^2 is the pooled z squared
-    assert stats.two_by_two(16, 71, 4, 69, "fisher").statistic == pytest.approx(16 * 65 / (55 * 4))
+    fisher = stats.two_by_two(16, 71, 4, 69, "fisher")
+    assert fisher.statistic == inference.odds_ratio_conditional([[16, 55], [4, 65]]).estimate  # not 16*65/(55*4)
+    assert fisher.statistic != pytest.approx(16 * 65 / (55 * 4), rel=1e-3)
     for method in ("pearson", "yates"):
         with pytest.raises(ValueError, match="^chi-square test: a column of the 2x2 table is empty$"):
             stats.two_by_two(0, 10, 0, 12, method)
-    assert stats.two_by_two(0, 10, 0, 12, "fisher").p_value == 1.0
+    empty = stats.two_by_two(0, 10, 0, 12, "fisher")
+    assert empty.p_value == 1.0 and math.isnan(empty.statistic) and "the odds ratio is undefined" in empty.method
 
 
 @pytest.mark.parametrize("call, message", [
