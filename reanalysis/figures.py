@@ -239,7 +239,7 @@ def forest_figure(pooled):
 
     rows = [(f"{t.label}: {t.k1}/{t.n1} vs {t.k2}/{t.n2}", t.rr) for t in pooled.trials]
     p = pooled.pooled
-    rows += [(f"pooled, {r.method}", r) for r in (p.fixed, p.dersimonian_laird, p.paule_mandel)]
+    rows += [(f"pooled, {r.method}", r) for r in p.estimates]
     with _rc():
         fig = Figure(figsize=(7.2, 1.2 + 0.35 * len(rows)))
         ax = fig.subplots()
@@ -253,7 +253,7 @@ def forest_figure(pooled):
         ax.set_yticks([-i for i in range(len(rows))], [label for label, _ in rows], fontsize=7)
         ax.set_xlabel("risk ratio, MMF (or multitarget) / comparator, 95% CI (log scale)\n"
                       f"heterogeneity: Q = {p.q:.2f}, I\u00b2 = {100 * p.i2:.0f}%, \u03c4\u00b2 = {p.tau2_dl:.3f} (DL), "
-                      f"{p.tau2_pm:.3f} (PM)", fontsize=7)
+                      f"{p.tau2_pm:.3f} (PM), {p.tau2_reml:.3f} (REML)", fontsize=7)
         fig.suptitle(pooled.label, fontsize=9, x=0.01, ha="left")
         fig.subplots_adjust(left=0.42, right=0.97, top=1 - 0.45 / fig.get_figheight(), bottom=0.85 / fig.get_figheight())
     return fig

@@ -310,10 +310,10 @@ def _pooled_markdown(paper) -> list:
         for t in pooled.trials:
             rr = f"{fmt(t.rr.estimate)} ({fmt(t.rr.ci_low)} to {fmt(t.rr.ci_high)})"
             out.append(f"| {t.label} | {t.k1}/{t.n1} vs {t.k2}/{t.n2} | {rr} |")
-        for r in (p.fixed, p.dersimonian_laird, p.paule_mandel):
+        for r in p.estimates:
             out.append(f"| pooled, {r.method} | {p.k} trials | {fmt(r.estimate)} ({fmt(r.ci_low)} to {fmt(r.ci_high)}) |")
         out += ["", f"Heterogeneity: Q = {p.q:.2f} on {p.k - 1} df, I\u00b2 = {100 * p.i2:.0f}%, "
-                f"tau\u00b2 = {p.tau2_dl:.3f} (DerSimonian-Laird), {p.tau2_pm:.3f} (Paule-Mandel)."]
+                f"tau\u00b2 = {p.tau2_dl:.3f} (DerSimonian-Laird), {p.tau2_pm:.3f} (Paule-Mandel), {p.tau2_reml:.3f} (REML)."]
     return out
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
-from scipy import stats
+from scipy import optimize, stats
 from scipy.stats.contingency import odds_ratio
 from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, test_proportions_2indep
@@ -450,16 +450,25 @@ class Interval2:
 
 @dataclass(frozen=True)
 class Pooled:
-    """A pooled risk ratio over trials: fixed effect and two random-effects estimators, with heterogeneity."""
+    """A pooled risk ratio over trials: fixed effect, three random-effects estimators of tau^2 and the
+    Hartung-Knapp-Sidik-Jonkman CI, with heterogeneity."""
 
     k: int
     fixed: Interval2
     dersimonian_laird: Interval2
     paule_mandel: Interval2
+    reml: Interval2
+    hartung_knapp: Interval2
     q: float
     i2: float
     tau2_dl: float
     tau2_pm: float
+    tau2_reml: float
+
+    @property
+    def estimates(self) -> tuple:
+        """The pooled estimates in the order a table or forest plot shows them."""
+        return self.fixed, self.dersimonian_laird, self.paule_mandel, self.reml, self.hartung_knapp
 
 
 TWO_BY_TWO = ("pearson", "yates", "fisher", "wald_z")
@@ -572,7 +581,9 @@ def pool_risk_ratios(trials) -> Pooled:
     ``statsmodels.stats.meta_analysis.effectsize_2proportions(statistic="risk-ratio")`` and
     ``combine_effects`` with inverse-variance fixed effect and Paule-Mandel (``method_re="pm"``)
     random effects; R: ``metafor::rma(measure = "RR", method = "FE" / "PM")``. DerSimonian-Laird is
-    :func:`dersimonian_laird`, because statsmodels' ``method_re="dl"`` does not truncate tau^2 at 0.
+    :func:`dersimonian_laird`, because statsmodels' ``method_re="dl"`` does not truncate tau^2 at 0;
+    REML is :func:`reml_tau2`, which statsmodels lacks, with the normal CI and the Hartung-Knapp-Sidik-
+    Jonkman CI (:func:`random_effects`; R: ``rma(method = "REML")`` and ``rma(method = "REML", test = "knha")``).
     I^2 is ``max(0, (Q - (k - 1)) / Q)``, as metafor's. A trial with a zero cell gets 1/2 added to each
     of its cells first (:func:`zero_cell_corrected`), and every method says so.
     """
@@ -587,11 +598,64 @@ def pool_risk_ratios(trials) -> Pooled:
         return Interval2(float(np.exp(r["eff"])), float(np.exp(r["ci_low"])), float(np.exp(r["ci_upp"])), label)
 
     dl = dersimonian_laird(eff, var)
+    tau2_reml = reml_tau2(eff, var)
+    reml, hk = random_effects(eff, var, tau2_reml, knapp_hartung=False), random_effects(eff, var, tau2_reml,
+                                                                                        knapp_hartung=True)
     q, df = float(pm.q), len(trials) - 1
     return Pooled(len(trials), row(pm, "fixed effect", "fixed effect, inverse variance" + note),
                   Interval2(*(float(np.exp(x)) for x in dl[:3]), dl[4] + note),
                   row(pm, "random effect", "random effects, Paule-Mandel" + note),
-                  q, max(0.0, (q - df) / q) if q > 0 else 0.0, dl[3], float(pm.tau2))
+                  Interval2(*(float(np.exp(x)) for x in reml), "random effects, REML" + note),
+                  Interval2(*(float(np.exp(x)) for x in hk), "random effects, REML, Hartung-Knapp-Sidik-Jonkman "
+                            f"t CI on {df} df" + note),
+                  q, max(0.0, (q - df) / q) if q > 0 else 0.0, dl[3], float(pm.tau2), tau2_reml)
+
+
+def reml_tau2(effect, variance) -> float:
+    """The restricted maximum-likelihood (REML) tau^2 of a random-effects meta-analysis, at least 0.
+
+    Notes
+    -----
+    The root of the REML score ``sum(w**2 (y - mu)**2) - sum(w) + sum(w**2) / sum(w)``, with
+    ``w = 1 / (v + tau2)`` and ``mu`` the ``w``-weighted mean, found by ``scipy.optimize.brentq`` to
+    1e-15; 0 when the score is not positive at 0. statsmodels has no REML estimator. R:
+    ``metafor::rma(yi, vi, method = "REML")$tau2``, which reaches the same root by Fisher scoring.
+    """
+    y, v = np.asarray(effect, dtype=float), np.asarray(variance, dtype=float)
+
+    def score(tau2: float) -> float:
+        w = 1 / (v + tau2)
+        mu = (w * y).sum() / w.sum()
+        return float((w ** 2 * (y - mu) ** 2).sum() - w.sum() + (w ** 2).sum() / w.sum())
+
+    if score(0.0) <= 0:
+        return 0.0
+    upper = max(float(np.var(y, ddof=0)), 1e-8)
+    while score(upper) > 0:  # the score is negative once tau2 exceeds the spread of the effects
+        upper *= 2
+    return float(optimize.brentq(score, 0.0, upper, xtol=1e-15, rtol=4 * np.finfo(float).eps))
+
+
+def random_effects(effect, variance, tau2: float, knapp_hartung: bool) -> tuple:
+    """The random-effects pooled estimate for a given tau^2 with its 95% CI: ``(estimate, ci_low, ci_high)``.
+
+    Notes
+    -----
+    Weights ``w = 1 / (v + tau2)``. Normal CI ``mu +- z sqrt(1 / sum(w))`` (R: ``metafor::rma(yi, vi,
+    tau2 = tau2)``), or, with ``knapp_hartung``, the Hartung-Knapp-Sidik-Jonkman CI
+    ``mu +- t(k - 1) sqrt(sum(w (y - mu)**2) / ((k - 1) sum(w)))``, its scale not truncated at 1 (R:
+    ``rma(..., test = "knha")``; statsmodels' ``combine_effects`` "random effect wls" row, which it
+    computes only with its own tau^2).
+    """
+    y, v = np.asarray(effect, dtype=float), np.asarray(variance, dtype=float)
+    w = 1 / (v + tau2)
+    mu = float((w * y).sum() / w.sum())
+    if knapp_hartung:
+        df = y.size - 1
+        half = float(stats.t.isf(0.025, df) * np.sqrt((w * (y - mu) ** 2).sum() / (df * w.sum())))
+    else:
+        half = float(stats.norm.isf(0.025) / np.sqrt(w.sum()))
+    return mu, mu - half, mu + half
 
 
 def dersimonian_laird(effect, variance) -> tuple:
@@ -620,9 +684,6 @@ def dersimonian_laird(effect, variance) -> tuple:
     q = float((w * (eff - fixed) ** 2).sum())
     raw = (q - (len(eff) - 1)) / (w.sum() - (w ** 2).sum() / w.sum())
     tau2 = max(0.0, float(raw))
-    w_re = 1 / (var + tau2)
-    estimate = float((w_re * eff).sum() / w_re.sum())
-    half = float(stats.norm.isf(0.025) * np.sqrt(1 / w_re.sum()))
     method = "random effects, DerSimonian-Laird" + (
         f" (tau² truncated at 0: Q = {q:.2f} < k - 1 = {len(eff) - 1})" if raw < 0 else "")
-    return estimate, estimate - half, estimate + half, tau2, method
+    return *random_effects(eff, var, tau2, knapp_hartung=False), tau2, method

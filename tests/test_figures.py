@@ -110,7 +110,7 @@ def test_forest_plot_draws_each_trial_and_the_pooled_estimates():
     fig = figures.forest_figure(pooled)
     *lines, reference = fig.axes[0].lines
     assert list(reference.get_xdata()) == [1, 1]  # the no-effect line
-    expected = [t.rr for t in pooled.trials if t.rr] + [pooled.pooled.fixed, pooled.pooled.dersimonian_laird, pooled.pooled.paule_mandel]
+    expected = [t.rr for t in pooled.trials if t.rr] + list(pooled.pooled.estimates)
     assert len(lines) == 2 * len(expected)
     for (ci, point), r in zip(zip(lines[::2], lines[1::2]), expected):
         assert list(ci.get_xdata()) == [r.ci_low, r.ci_high] and list(point.get_xdata()) == [r.estimate]

@@ -445,14 +445,17 @@ POOLS = {"agreeing": [(1, 20, 3, 20), (2, 20, 4, 20), (5, 30, 9, 30)],
 
 @pytest.mark.parametrize("name", POOLS)
 def test_pooled_risk_ratios_match_metafor(name):
-    """metafor::rma(method = "FE" / "DL" / "PM") on escalc(measure = "RR") (tests/fixtures/r/meta.R)."""
+    """metafor::rma(method = "FE" / "DL" / "PM" / "REML", and REML with test = "knha") on escalc(measure = "RR")
+    (tests/fixtures/r/meta.R); REML and Hartung-Knapp to 1e-6 at least."""
     pooled = stats.pool_risk_ratios(POOLS[name])
-    for key, row in (("fe", pooled.fixed), ("dl", pooled.dersimonian_laird), ("pm", pooled.paule_mandel)):
-        tolerance = 1e-9 if key != "pm" else 1e-4  # PM iterates to statsmodels' and metafor's own tolerances
+    for key, row in (("fe", pooled.fixed), ("dl", pooled.dersimonian_laird), ("pm", pooled.paule_mandel),
+                     ("reml", pooled.reml), ("hk", pooled.hartung_knapp)):
+        tolerance = {"pm": 1e-4, "reml": 1e-6, "hk": 1e-6}.get(key, 1e-9)  # PM: statsmodels stops at atol 1e-5
         assert row.estimate == pytest.approx(META[name, f"{key}_estimate"], rel=tolerance)
         assert row.ci_low == pytest.approx(META[name, f"{key}_ci_low"], rel=tolerance)
         assert row.ci_high == pytest.approx(META[name, f"{key}_ci_high"], rel=tolerance)
     assert pooled.tau2_dl == pytest.approx(META[name, "dl_tau2"], abs=1e-12, rel=1e-9)
+    assert pooled.tau2_reml == pytest.approx(META[name, "reml_tau2"], abs=1e-12, rel=1e-6)
     assert pooled.q == pytest.approx(META[name, "q"], rel=1e-9)
     assert pooled.i2 == pytest.approx(META[name, "i2"], abs=1e-12, rel=1e-9)
 
@@ -464,6 +467,13 @@ def test_dersimonian_laird_truncates_tau2_at_0_and_says_so():
     assert pooled.tau2_dl == 0 and pooled.i2 == 0 and pooled.dersimonian_laird.ci_high > 1
     assert "tau² truncated at 0: Q = 0.18 < k - 1 = 2" in pooled.dersimonian_laird.method
     assert "truncated" not in stats.pool_risk_ratios(POOLS["heterogeneous"]).dersimonian_laird.method
+
+
+def test_reml_is_truncated_at_0_and_hartung_knapp_is_named():
+    pooled = stats.pool_risk_ratios(POOLS["agreeing"])
+    assert pooled.tau2_reml == 0 and pooled.reml.estimate == pooled.dersimonian_laird.estimate
+    assert pooled.hartung_knapp.method == "random effects, REML, Hartung-Knapp-Sidik-Jonkman t CI on 2 df"
+    assert [r.method.split(",")[0] for r in pooled.estimates] == ["fixed effect"] + ["random effects"] * 4
 
 
 def test_a_wald_risk_difference_ci_is_clipped_to_minus_one_one_as_prop_test():
