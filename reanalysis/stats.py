@@ -17,6 +17,7 @@ from scipy.stats.contingency import odds_ratio
 from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, test_proportions_2indep
 
+from reanalysis import reconstruct
 from reanalysis.exact import Root
 
 # Paired differences of printed decimals carry binary noise (2.73 - 2.13 != 0.60 exactly);
@@ -248,8 +249,9 @@ def grim(printed_mean, n: int, granularity) -> Fraction | None:
         The printed mean.
     n : int
         The number of values averaged.
-    granularity : Decimal
-        The step of the underlying values (1 for whole years, 0.01 for creatinine in mg/dl).
+    granularity : Decimal or Fraction
+        The step of the underlying values (1 for whole years, 0.01 for creatinine in mg/dl, 1/3 for the
+        mean of three whole-number items).
 
     Returns
     -------
@@ -310,8 +312,11 @@ def _pair(before, after) -> tuple[np.ndarray, np.ndarray]:
     return b, a
 
 
+GRIMMER_ENUMERATION = 200_000  # depth-first nodes the exact enumeration may visit before the bound alone decides
+
+
 def grimmer(mean, sd, n: int):
-    """GRIMMER test for integer data: a sum and a sum of squares that give both printed values.
+    """GRIMMER test for integer data: a sample of ``n`` whole numbers that gives both printed values.
 
     Parameters
     ----------
@@ -322,14 +327,20 @@ def grimmer(mean, sd, n: int):
     Returns
     -------
     tuple of (int, int) or None
-        A whole sum ``S`` and sum of squares ``Q`` (``Q`` with the parity of ``S``, as for any
-        integers) whose mean ``S / n`` and SD ``sqrt((Q - S**2 / n) / (n - 1))`` round half up
-        to the printed values; None when no such pair exists.
+        A whole sum ``S`` and sum of squares ``Q`` of some ``n`` integers whose mean ``S / n`` and SD
+        ``sqrt((Q - S**2 / n) / (n - 1))`` round half up to the printed values; None when no ``n``
+        integers do.
 
     Notes
     -----
-    Anaya (2016); exact rational arithmetic. R equivalent: ``scrutiny::grimmer(x = "3.3",
-    sd = "2.8", n = 8, rounding = "up")``; scrutiny's default rounding (``"up_or_down"``) also accepts
+    Anaya (2016), sharpened: scrutiny's and rsprite2's GRIMMER accept any ``Q`` of the parity of ``S``, and so
+    pairs no integer sample has (0.5 / 0.0 with n = 8). Here ``Q`` must also be at least the smallest sum of
+    squares of ``n`` integers with sum ``S``, ``(n - r) q**2 + r (q + 1)**2`` with ``q = S // n``,
+    ``r = S - n q`` (:func:`reanalysis.reconstruct.sum_of_squares_bounds`), and a pair that passes is then
+    confirmed by enumerating integer samples (:func:`reanalysis.reconstruct.reconstruct`; no value can lie
+    farther than ``SD (n - 1) / sqrt(n)`` from the mean), within :data:`GRIMMER_ENUMERATION` nodes; past that
+    the bound alone decides. Exact rational arithmetic. R: ``scrutiny::grimmer(x = "3.3", sd = "2.8", n = 8,
+    rounding = "up")`` without the sharpening; scrutiny's default rounding (``"up_or_down"``) also accepts
     values rounded half down.
 
     Examples
@@ -337,22 +348,81 @@ def grimmer(mean, sd, n: int):
     >>> from reanalysis.rounding import parse
     >>> grimmer(parse("22.0"), parse("2.1"), 8)
     (176, 3902)
+    >>> grimmer(parse("0.5"), parse("0.0"), 8) is None  # scrutiny accepts it: S = 4 and Q = 2 share a parity
+    True
     """
     if not isinstance(n, int) or n < 2:
         raise ValueError(f"GRIMMER needs a whole n >= 2, got {n!r}")
     m_iv, s_iv = mean.interval("half_up"), sd.interval("half_up")
+    found = _grimmer_bound(m_iv, s_iv, n)
+    if found is None:
+        return None
+    reach = Fraction(s_iv.high) * (n - 1) / math.sqrt(n) if s_iv.high is not None else None
+    if reach is None:
+        return found
+    low, high = math.floor(Fraction(m_iv.low) - reach) - 1, math.ceil(Fraction(m_iv.high) + reach) + 1
+    rebuilt = reconstruct.reconstruct(n, m_iv, s_iv, low, high, budget=GRIMMER_ENUMERATION, keep=1)
+    if rebuilt.exists is False:
+        return None
+    if not rebuilt.samples:
+        return found
+    sample = rebuilt.samples[0]
+    return sum(sample), sum(x * x for x in sample)
+
+
+def _grimmer_bound(m_iv, s_iv, n: int):
+    """The first whole sum S and sum of squares Q that pass GRIMMER's parity and smallest-Q bounds."""
     sums = range(math.floor(Fraction(m_iv.low) * n), math.ceil(Fraction(m_iv.high) * n) + 1)
     for total in sums:
         if not m_iv.contains(Fraction(total, n)):
             continue
         base = Fraction(total * total, n)
+        smallest = reconstruct.sum_of_squares_bounds(n, total)[0]
         low = (n - 1) * Fraction(s_iv.low) ** 2 + base
         high = (n - 1) * Fraction(s_iv.high) ** 2 + base
-        for q in range(math.floor(low), math.ceil(high) + 1):
-            if (q - total) % 2 == 0 and q >= base:
+        for q in range(max(math.floor(low), smallest), math.ceil(high) + 1):
+            if (q - total) % 2 == 0:
                 var = (q - base) / (n - 1)
                 if s_iv.contains(Root(var)):  # the SD compared through its square
                     return total, q
+    return None
+
+
+def debit(mean, sd, n: int) -> int | None:
+    """DEBIT test for binary data: a whole count of ones that gives both a printed mean and a printed SD.
+
+    Parameters
+    ----------
+    mean, sd : reanalysis.rounding.Printed
+        The printed mean (a proportion, 0 to 1) and sample SD (n - 1 denominator) of a 0/1 variable.
+    n : int
+
+    Returns
+    -------
+    int or None
+        The smallest ``k`` in 0..n whose mean ``k / n`` and SD ``sqrt(k (n - k) / (n (n - 1)))`` round half
+        up to the printed values; None when no ``k`` does.
+
+    Notes
+    -----
+    Heathers and Brown (2019). Exact rational arithmetic, the SD compared through its square. R:
+    ``scrutiny::debit(x = "0.35", sd = "0.49", n = 20)`` is close but not equal: it takes the SD implied by
+    the ends of the printed mean's interval, not by a whole count, and by default accepts rounding either way.
+
+    Examples
+    --------
+    >>> from reanalysis.rounding import parse
+    >>> debit(parse("0.35"), parse("0.49"), 20)
+    7
+    >>> debit(parse("0.35"), parse("0.45"), 20) is None
+    True
+    """
+    if not isinstance(n, int) or n < 2:
+        raise ValueError(f"DEBIT needs a whole n >= 2, got {n!r}")
+    m_iv, s_iv = mean.interval("half_up"), sd.interval("half_up")
+    for k in range(max(0, math.floor(Fraction(m_iv.low) * n)), min(n, math.ceil(Fraction(m_iv.high) * n)) + 1):
+        if m_iv.contains(Fraction(k, n)) and s_iv.contains(Root(Fraction(k * (n - k), n * (n - 1)))):
+            return k
     return None
 
 

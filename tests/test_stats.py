@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from reanalysis import inference, stats
+from reanalysis.exact import Root
 from reanalysis.rounding import parse
 from tests.conftest import ROOT
 
@@ -110,6 +111,25 @@ def test_grim(mean, n, step, expected):
     assert stats.grim(parse(mean), n, Decimal(step)) == expected
 
 
+def test_grim_for_a_mean_of_several_items():
+    """Three whole-number items per person: each score is a multiple of 1/3, a mean of 10 a multiple of 1/30."""
+    assert stats.grim(parse("2.47"), 10, Fraction(1, 3)) == Fraction(74, 30)
+    assert stats.grim(parse("2.45"), 10, Fraction(1, 3)) is None  # 73/30 = 2.433 and 74/30 = 2.467
+    assert stats.grim(parse("2.45"), 20, Fraction(1)) == Fraction(49, 20)
+
+
+@pytest.mark.parametrize("mean, sd, n, expected", [
+    ("0.35", "0.49", 20, 7),    # 7/20 and sqrt(7 * 13 / (20 * 19)) = 0.4894
+    ("0.35", "0.45", 20, None),
+    ("0.50", "0.53", 10, 5),    # sqrt(25 / 90) = 0.527
+    ("0.00", "0.00", 12, 0),
+    ("0.33", "0.49", 12, 4),    # 4/12 = 0.333, sqrt(32 / 132) = 0.492
+    ("0.33", "0.48", 12, None),
+])
+def test_debit(mean, sd, n, expected):
+    assert stats.debit(parse(mean), parse(sd), n) == expected
+
+
 def test_grim_rejects_bad_n_and_step():
     with pytest.raises(ValueError, match="whole number"):
         stats.grim(parse("1.0"), 0, Decimal(1))
@@ -180,12 +200,46 @@ def test_grim_interval_ends(mean, n, step, expected):
 
 
 @pytest.mark.parametrize("mean, sd, n, expected", [
-    ("22.0", "2.1", 8, (176, 3902)), ("3.3", "2.8", 8, (26, 138)), ("1.1", "2.1", 8, (9, 41)),
+    ("22.0", "2.1", 8, (176, 3904)), ("3.3", "2.8", 8, (26, 140)), ("1.1", "2.1", 8, (9, 41)),
     ("5.0", "0.1", 3, None),   # three whole numbers averaging 5 have SD 0 or >= 0.58
     ("3.45", "1.0", 9, None),  # fails GRIM already
 ])
 def test_grimmer(mean, sd, n, expected):
     assert stats.grimmer(parse(mean), parse(sd), n) == expected
+
+
+@pytest.mark.parametrize("mean, sd, n", [("0.5", "0.0", 8), ("7.5", "0.2", 10), ("1.2", "0.3", 57)])
+def test_grimmer_rejects_pairs_no_integer_sample_has(mean, sd, n):
+    """scrutiny and rsprite2 accept these (a sum and a sum of squares of one parity exist); no n integers
+    have them: 8 integers summing to 4 have a sum of squares of at least 4, not 2 (issue 15)."""
+    assert stats.grimmer(parse(mean), parse(sd), n) is None
+
+
+def _printed_pairs(n: int, values: range) -> set:
+    """Every (mean, SD) printed at one decimal, half up, by some n integers from ``values``."""
+    from itertools import combinations_with_replacement
+    pairs = set()
+    for t, q in {(sum(c), sum(x * x for x in c)) for c in combinations_with_replacement(values, n)}:
+        mean = math.floor(Fraction(10 * t, n) + Fraction(1, 2))  # half up: every mean here is positive or 0
+        variance = Fraction(100 * (n * q - t * t), n * (n - 1))  # of 10 x the values
+        sd = math.isqrt(math.floor(variance))
+        sd += (sd + Fraction(1, 2)) ** 2 <= variance  # the SD rounds up from sd when it reaches sd + 1/2
+        pairs.add((mean, sd))
+    return pairs
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 5])
+def test_grimmer_equals_exhaustive_search_for_small_n(n):
+    """Every one-decimal mean from 0.0 to 4.0 and SD from 0.0 to 2.5: GRIMMER accepts the pair exactly when some
+    n integers have it. Values from -6 to 10 cover every such sample: no value lies farther than
+    SD (n - 1) / sqrt(n) < 2.55 x 4 / sqrt(5) < 4.6 from a mean in [-0.05, 4.05). The sum-of-squares bound alone
+    accepts 18 pairs at n = 2, 23 at n = 3 and 8 at n = 4 that no integers have; the enumeration rejects them."""
+    printed = _printed_pairs(n, range(-6, 11))
+    for m in range(41):
+        for s in range(26):
+            mean, sd = parse(f"{m / 10:.1f}"), parse(f"{s / 10:.1f}")
+            exists = (m, s) in printed
+            assert (stats.grimmer(mean, sd, n) is not None) == exists, (mean.text, sd.text, n)
 
 
 def test_sd_limits_with_range_and_with_floor():
