@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Callable
 
-from reanalysis import arithmetic, conditions, describe, exact, inference, rounding, statcheck, stats, testing
+from reanalysis import arithmetic, conditions, describe, exact, inference, rounding, samples, statcheck, stats, testing
 from reanalysis.claims import REASONS
 from reanalysis.context import Context, Outcome, Recomputed
 
@@ -158,30 +158,24 @@ def at_most_cell(ctx: Context, params: dict) -> Recomputed:
 
 
 def grim_mean(ctx: Context, params: dict) -> Recomputed:
-    """GRIM: whether a printed mean of n values, each a multiple of ``granularity``, is attainable at all."""
-    n = _n(ctx, params)
-    step = Decimal(params["granularity"])
-    method = f"GRIM: means of n = {n} values in steps of {step} are multiples of {step}/{n}"
+    """GRIM: whether a printed mean of n values, each a multiple of ``granularity`` (or, with ``items``, the
+    mean of that many such answers, a multiple of ``granularity / items``), is attainable at all."""
+    n, items = arithmetic.n_of(ctx, params), params.get("items", 1)
+    step = Fraction(Decimal(params["granularity"])) / items
+    each = f"means of {items} items in steps of {params['granularity']}" if items > 1 else f"steps of {params['granularity']}"
+    method = f"GRIM: means of n = {n} values in {each} are multiples of {_ratio(step / n)}"
 
     def check(printed) -> Outcome:
         mean = stats.grim(printed, n, step)
         if mean is not None:
             return Outcome(True, mean, f"; attainable mean {_ratio(mean)}")
-        grid = Fraction(step) / n
+        grid = step / n
         nearest = round(Fraction(printed.value) / grid) * grid
         rule = printed.match(nearest)
         return Outcome(False, nearest, f"; no attainable mean rounds half up to {printed.text}; nearest "
                        f"{_ratio(nearest)}"
                        + (f" (which gives {printed.text} only under {rounding.RULE_NAMES[rule]})" if rule else ""))
     return Recomputed(None, method, n, check=check)
-
-
-def _n(ctx: Context, params: dict) -> int:
-    """n, from the reference ``n`` (the rows of a table, a count cell, a literal): a whole number of at least 1."""
-    value, said = arithmetic.resolve(ctx, "n", params["n"])
-    if isinstance(value, tuple) or value.denominator != 1 or value < 1:
-        ctx.fail(f"'n' must be a whole number of at least 1; {said}")
-    return int(value)
 
 
 def summary_value(ctx: Context, params: dict) -> Recomputed:
@@ -193,7 +187,7 @@ def summary_value(ctx: Context, params: dict) -> Recomputed:
 
 def grimmer_sd(ctx: Context, params: dict) -> Recomputed:
     """GRIMMER: whether a printed SD is attainable for whole-number data with the printed mean and n."""
-    mean, n = ctx.printed_cell(params["table"], params["row"], ctx.role(params["table"], "mean")), _n(ctx, params)
+    mean, n = ctx.printed_cell(params["table"], params["row"], ctx.role(params["table"], "mean")), arithmetic.n_of(ctx, params)
 
     def check(sd) -> Outcome:
         found = stats.grimmer(mean, sd, n)
@@ -206,10 +200,23 @@ def grimmer_sd(ctx: Context, params: dict) -> Recomputed:
                       "half up", n, check=check)
 
 
+def debit_sd(ctx: Context, params: dict) -> Recomputed:
+    """DEBIT: whether a printed SD of a 0/1 variable is attainable with the printed mean (a proportion) and n."""
+    mean, n = ctx.printed_cell(params["table"], params["row"], ctx.role(params["table"], "mean")), arithmetic.n_of(ctx, params)
+
+    def check(sd) -> Outcome:
+        k = stats.debit(mean, sd, n)
+        if k is None:
+            return Outcome(False, None, f"; no count of ones out of {n} gives mean {mean.text} and SD {sd.text}")
+        return Outcome(True, exact.Root(Fraction(k * (n - k), n * (n - 1))), f"; attainable with {k} ones out of {n}")
+    return Recomputed(None, f"DEBIT for binary (0/1) data, n = {n}, mean {mean.text}, both mean and SD rounded half up",
+                      n, check=check)
+
+
 def sd_feasible(ctx: Context, params: dict) -> Recomputed:
     """Whether a printed SD lies within the smallest and largest SD that n values with the printed mean and range (or lower limit ``floor``) can have."""
     table = params["table"]
-    mean, n = ctx.printed_cell(table, params["row"], ctx.role(table, "mean")), _n(ctx, params)
+    mean, n = ctx.printed_cell(table, params["row"], ctx.role(table, "mean")), arithmetic.n_of(ctx, params)
     t = ctx.table(table).frame
     row = t[t[ctx.table(table).primary_key[0]] == params["row"]].iloc[0]
     low_column = ctx.role(table, "range_low", optional=True)
@@ -233,7 +240,7 @@ def sd_feasible(ctx: Context, params: dict) -> Recomputed:
 
 def paired_mark(ctx: Context, params: dict) -> Recomputed:
     """A significance mark (or its absence) against the printed before and after means and SDs: some within-patient correlation must give a paired t-test p in the range the mark states."""
-    t, n = params["table"], _n(ctx, params)
+    t, n = params["table"], arithmetic.n_of(ctx, params)
     cells = [ctx.printed_cell(t, r, ctx.role(t, c)) for r in (params["baseline_row"], params["row"]) for c in ("mean", "sd")]
     method = (f"paired t-test from summaries, n = {n}, df = {n - 1}, baseline {cells[0].text} ({cells[1].text}) vs "
               f"{cells[2].text} ({cells[3].text}), means and SDs within their rounding (scipy.stats.t; R: "
@@ -266,7 +273,7 @@ def range_contains_mean(ctx: Context, params: dict) -> Recomputed:
 
 def percent_attainable(ctx: Context, params: dict) -> Recomputed:
     """Whether any whole count k out of n gives the printed percentage (when k is not printed)."""
-    n = _n(ctx, params)
+    n = arithmetic.n_of(ctx, params)
 
     def check(printed) -> Outcome:
         iv = printed.interval("half_up")
@@ -508,11 +515,13 @@ PARAMS = {
     "bound": Param("names", "two columns of the same row: the bound is the first minus the second"),
     "why": Param("name", "why the bound holds, in words"),
     "granularity": Param("decimal", "the step of the underlying values (1 for whole numbers)"),
+    "items": Param("whole", "the number of items averaged into each value of a multi-item scale (default 1)"),
     "n": Param("reference", "the number of values or patients, as a reference: the rows of a table { table = \"t\", "
                             "rows = true }, a count cell { table, row, column }, or { value = \"14\" }"),
     "claims": Param("names", "other claims whose printed values are used"),
     "end": Param("choice", "which end of the printed range the claim is", ("low", "high")),
     "floor": Param("number", "the variable's lower limit, when no range is printed"),
+    "ceiling": Param("number", "the variable's upper limit, when no range is printed (105 for SLEDAI-2K)"),
     "baseline_row": Param("key", "the summary row of the same variable at baseline"),
     "method": Param("choice", "the test or interval", stats.TWO_BY_TWO),
     "k_claim": Param("name", "the claim that prints the number of trials"),
@@ -594,10 +603,17 @@ ANALYSES = {
     "cell_at_most": Analysis(cell_at_most, "bound", _COUNT, ("table", "row", "bound"), summary=True),
     "cell": Analysis(cell, "value", _ANY, ("table", "row", "column")),
     "at_most_cell": Analysis(at_most_cell, "bound", _COUNT, ("table", "row", "column", "why"), summary=True),
-    "grim_mean": Analysis(grim_mean, "check", _ANY, ("granularity", "n"), summary=True),
+    "grim_mean": Analysis(grim_mean, "check", _ANY, ("granularity", "n"), ("items",), summary=True),
     "range_contains_mean": Analysis(range_contains_mean, "check", _ANY, ("table", "row", "end"), summary=True),
     "summary_value": Analysis(summary_value, "value", _ANY, ("table", "row", "column"), summary=True),
     "grimmer_sd": Analysis(grimmer_sd, "check", _SD, ("table", "row", "n"), summary=True),
+    "reconstruct_mean": Analysis(samples.reconstruct_mean, "check", _ANY, ("table", "row", "n"), ("floor", "ceiling"),
+                                 summary=True),
+    "reconstruct_sd": Analysis(samples.reconstruct_sd, "check", _SD, ("table", "row", "n"), ("floor", "ceiling"),
+                               summary=True),
+    "reconstruct_range": Analysis(samples.reconstruct_range, "check", _ANY, ("table", "row", "n", "end"),
+                                  ("floor", "ceiling"), summary=True),
+    "debit_sd": Analysis(debit_sd, "check", _SD, ("table", "row", "n"), summary=True),
     "sd_feasible": Analysis(sd_feasible, "check", _SD, ("table", "row", "n"), ("floor",), summary=True),
     "paired_mark": Analysis(paired_mark, "check", _P, ("table", "row", "baseline_row", "n"), summary=True),
     "percent_attainable": Analysis(percent_attainable, "check", _PERCENT, ("n",), summary=True),

@@ -128,3 +128,12 @@ def arithmetic(ctx: Context, params: dict) -> Recomputed:
         return Outcome(Fraction(iv.high) >= low and Fraction(iv.low) <= high, nominal)
     return Recomputed(None, f"{method}: from {float(low):.6g} to {float(high):.6g}, every value the printed inputs "
                       "can stand for", len(values), check=check, summary=True)
+
+
+def n_of(ctx, params: dict) -> int:
+    """n, from the reference ``params["n"]`` (the rows of a table, a count cell, a literal): a whole number of at
+    least 1."""
+    value, said = resolve(ctx, "n", params["n"])
+    if isinstance(value, tuple) or value.denominator != 1 or value < 1:
+        ctx.fail(f"'n' must be a whole number of at least 1; {said}")
+    return int(value)

@@ -18,11 +18,15 @@ from reanalysis.errors import ClaimError
 @dataclass(frozen=True)
 class Outcome:
     """What a check says of one printed value: accepted or not, the value it found (shown as the
-    recomputed value), and a clause for the method text."""
+    recomputed value), and a clause for the method text. ``decided`` is False when the check gave up
+    without a proof either way (a search that ran out of budget): the value counts as accepted, so a
+    neighbour it cannot settle never adds to a strength, and a printed value it cannot settle is not
+    recomputable."""
 
     ok: bool
     value: object
     detail: str = ""
+    decided: bool = True
 
 
 @dataclass(frozen=True)

@@ -397,6 +397,10 @@ def _judge_value(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
             proposals.extend(_propose(claim, ctx, rec.value))
         else:  # a consistency check: only the declared alternatives can say what the printed value is
             proposals.extend(p for p in _alternatives(claim, ctx) if p is not None)
+    elif not found.decided:
+        verdict = "not_recomputable"
+        proposals.append(diagnosis.Proposal("undetermined", "undetermined: the check's search ran out of budget "
+                                            f"without a proof either way for {printed.text}"))
     elif found.strength == 0:
         verdict = "not_recomputable"
         proposals.append(diagnosis.cannot_fail(printed, found.neighbours))

@@ -46,6 +46,8 @@ class Judgement:
         A float statistic matched within 1e-9 relative of an interval end.
     rules : tuple of str
         Every rounding rule under which a recomputed value matches (empty for checks).
+    decided : bool
+        False when a check could not settle the printed value (see :class:`~reanalysis.context.Outcome`).
     """
 
     accepted: bool
@@ -56,17 +58,18 @@ class Judgement:
     neighbours: tuple
     boundary: bool
     rules: tuple = ()
+    decided: bool = True
 
 
 def judge(printed: Printed, evidence, domain: tuple, verbal: bool) -> Judgement:
     """Apply ``evidence`` (a :class:`~reanalysis.analyses.Recomputed`) to ``printed`` and its neighbours."""
-    accepted, rule, value, detail = _apply(printed, evidence)
+    accepted, rule, value, detail, decided = _apply(printed, evidence)
     near = neighbours(printed, domain, verbal)
     rejected = sum(1 for p in near if not _apply(p, evidence)[0])
     boundary = bool(rule) and printed.interval(rule).near_end(value)
     rules = () if evidence.check is not None else tuple(r for r in printed.rules() if printed.interval(r).contains(value))
     return Judgement(accepted, rule, value, detail, Fraction(rejected, len(near)) if near else Fraction(0), near,
-                     boundary, rules)
+                     boundary, rules, decided)
 
 
 def neighbours(printed: Printed, domain: tuple, verbal: bool) -> tuple:
@@ -83,9 +86,9 @@ def neighbours(printed: Printed, domain: tuple, verbal: bool) -> tuple:
 def _apply(printed: Printed, evidence) -> tuple:
     if evidence.check is not None:
         outcome = evidence.check(printed)
-        return outcome.ok, "", outcome.value, outcome.detail
+        return outcome.ok, "", outcome.value, outcome.detail, outcome.decided
     rule = printed.match(evidence.value)
-    return rule is not None, rule or "", evidence.value, ""
+    return rule is not None, rule or "", evidence.value, "", True
 
 
 def _inside(p: Printed, domain: tuple) -> bool:

@@ -1,0 +1,119 @@
+"""Printed summaries checked against the whole-number samples that could have produced them.
+
+The analyses ``reconstruct_mean``, ``reconstruct_sd`` and ``reconstruct_range`` put the claim's printed
+value (or a neighbour of it) in its place among a summary row's printed n, mean, SD and range, and ask
+:func:`reanalysis.reconstruct.reconstruct` whether any sample of whole numbers has them all. With a printed
+range the sample must attain both ends; without one, the variable's limits (``floor``, ``ceiling``) bound
+it, or else the farthest a value can lie from the mean, ``SD (n - 1) / sqrt(n)``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from fractions import Fraction
+
+from reanalysis import arithmetic, exact, reconstruct
+from reanalysis.context import Context, Outcome, Recomputed
+
+BUDGET = 200_000  # depth-first nodes per enumeration; past it a seeded search looks for one sample
+KEEP = 1000  # samples kept for the figure
+_ROLES = ("mean", "sd", "range_low", "range_high")
+
+
+@functools.lru_cache(maxsize=4096)  # a row's claims, their neighbours and the figure ask for the same samples
+def _rebuild(n: int, mean, sd, low: int, high: int, attained: bool, count: bool) -> reconstruct.Reconstruction:
+    return reconstruct.reconstruct(n, mean, sd, low, high, attained, attained, budget=BUDGET, keep=KEEP, count=count)
+
+
+def summary(ctx: Context, params: dict) -> dict:
+    """The row's printed mean and SD, and its range when printed: role -> :class:`~reanalysis.rounding.Printed`."""
+    table, row = params["table"], params["row"]
+    cells = {}
+    for role in _ROLES:
+        column = ctx.role(table, role, optional=role.startswith("range"))
+        if column is None:
+            continue
+        frame = ctx.table(table).frame
+        text = frame.loc[frame[ctx.table(table).primary_key[0]] == row, column]
+        if role.startswith("range") and (text.empty or not text.iloc[0]):
+            continue
+        cells[role] = ctx.printed_cell(table, row, column)
+    if ("range_low" in cells) != ("range_high" in cells):
+        ctx.fail(f"row {row!r} of table {table!r} prints one end of its range only")
+    return cells
+
+
+def rebuild(ctx: Context, params: dict, cells: dict, n: int, count: bool = True):
+    """The reconstruction for printed ``cells`` (a :func:`summary`, possibly with one value moved), and the
+    limits it used, as a phrase; without ``count``, only whether a sample exists."""
+    if "range_low" in cells:
+        for name in ("floor", "ceiling"):
+            if name in params:
+                ctx.fail(f"'{name}' applies only without a printed range; row {params['row']!r} prints one")
+        low, high = (_whole(ctx, cells[end], "its range end") for end in ("range_low", "range_high"))
+        if low > high:
+            return None, f"range {low} to {high}"
+        return _rebuild(n, cells["mean"].interval("half_up"), cells["sd"].interval("half_up"), low, high, True,
+                        count), f"range {low} to {high}, both attained"
+    mean, sd = cells["mean"].interval("half_up"), cells["sd"].interval("half_up")
+    reach = Fraction(sd.high) * (n - 1) / Fraction(math.isqrt(n * 10 ** 12), 10 ** 6)  # sqrt(n) rounded down
+    low = _limit(ctx, params, "floor", math.floor(Fraction(mean.low) - reach))
+    high = _limit(ctx, params, "ceiling", math.ceil(Fraction(mean.high) + reach))
+    return _rebuild(n, mean, sd, low, high, False, count), f"values from {low} to {high}"
+
+
+def _limit(ctx: Context, params: dict, name: str, reach: int) -> int:
+    if name not in params:
+        return reach
+    value = params[name]
+    if value != int(value):
+        ctx.fail(f"'{name}' must be a whole number for a reconstruction of whole numbers, got {value}")
+    return max(int(value), reach) if name == "floor" else min(int(value), reach)
+
+
+def _whole(ctx: Context, printed, what: str) -> int:
+    if printed.kind != "number" or printed.value != int(printed.value):
+        ctx.fail(f"{what} {printed.text} is not a whole number: the reconstruction is for whole-number data")
+    return int(printed.value)
+
+
+def _check(ctx: Context, params: dict, judged: str, statistic) -> Recomputed:
+    """A check that puts each printed value in place of the row's ``judged`` cell and rebuilds the samples."""
+    n = arithmetic.n_of(ctx, params)
+    if n < 2:
+        ctx.fail(f"a reconstruction needs n >= 2, got {n}")
+    cells = summary(ctx, params)
+    if judged not in cells:
+        ctx.fail(f"row {params['row']!r} of table {params['table']!r} prints no {judged.replace('_', ' ')}")
+    shown = f"mean {cells['mean'].text}, SD {cells['sd'].text}" + (
+        f", range {cells['range_low'].text} to {cells['range_high'].text}" if "range_low" in cells else "")
+
+    def check(printed) -> Outcome:  # the row as printed is counted; a value put in its place only searched for
+        found, limits = rebuild(ctx, params, {**cells, judged: printed}, n, count=printed == cells[judged])
+        if found is None:
+            return Outcome(False, None, f"; the {limits} is empty")
+        if found.exists is None:
+            return Outcome(True, None, f"; {limits}: {found.method}", decided=False)
+        if not found.exists:
+            return Outcome(False, None, f"; {limits}: {found.method}")
+        example = ", ".join(map(str, found.samples[0]))
+        return Outcome(True, statistic(found.samples[0]), f"; {limits}: {found.method}; e.g. {example}")
+    return Recomputed(None, f"reconstruction of n = {n} whole numbers from the printed {shown}", n, check=check)
+
+
+def reconstruct_sd(ctx: Context, params: dict) -> Recomputed:
+    """A printed SD of whole-number data: some sample with the row's printed n, mean and range must have it."""
+    return _check(ctx, params, "sd", lambda s: exact.sd([Fraction(x) for x in s]))
+
+
+def reconstruct_mean(ctx: Context, params: dict) -> Recomputed:
+    """A printed mean of whole-number data: some sample with the row's printed n, SD and range must have it."""
+    return _check(ctx, params, "mean", lambda s: Fraction(sum(s), len(s)))
+
+
+def reconstruct_range(ctx: Context, params: dict) -> Recomputed:
+    """A printed range end of whole-number data: some sample with the row's printed n, mean, SD and other range
+    end must have it as its minimum (``end = "low"``) or maximum (``"high"``)."""
+    end = params["end"]
+    return _check(ctx, params, f"range_{end}", lambda s: Fraction(min(s) if end == "low" else max(s)))

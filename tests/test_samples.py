@@ -1,0 +1,99 @@
+from fractions import Fraction
+
+import pytest
+
+from reanalysis import reconstruct, samples
+from reanalysis.analyses import ANALYSES, recompute
+from reanalysis.claims import load_claims
+from reanalysis.context import Context
+from reanalysis.datasets import load_dataset
+from reanalysis.engine import _judge
+from reanalysis.errors import ClaimError
+from reanalysis.exact import Root
+from reanalysis.judge import judge
+from reanalysis.rounding import parse
+from tests.conftest import DATASETS
+
+EIGHT = {"table": "table3", "rows": True}
+
+
+@pytest.fixture(scope="module")
+def kagawa():
+    folder = DATASETS / "kagawa"
+    dataset, paper = load_dataset(folder), load_claims(folder / "claims.toml")
+    return dataset, paper
+
+
+def _ctx(kagawa, cid="x"):
+    return Context(*kagawa, cid)
+
+
+def _judged(kagawa, analysis, params, printed):
+    rec = recompute(_ctx(kagawa), analysis, params)
+    return judge(parse(printed), rec, ANALYSES[analysis].domain, verbal=False), rec
+
+
+def test_the_only_sle_duration_sample_is_counted_and_its_neighbours_are_impossible(kagawa):
+    """1.1 (2.1) months, range 0-5, n = 8: six patients at 0 and two at 4 and 5 is the one sample; SDs 2.0 and 2.2
+    have none, so 16 of the 20 neighbouring SDs are rejected."""
+    found, rec = _judged(kagawa, "reconstruct_sd", {"table": "table1", "row": "sle_duration", "n": EIGHT}, "2.1")
+    assert found.accepted and found.decided and found.strength == Fraction(4, 5)
+    assert found.value == Root(Fraction(41 - Fraction(81, 8), 7))  # the SD of 0, 0, 0, 0, 0, 0, 4, 5
+    assert "(10 nodes): 1 sample; e.g. 0, 0, 0, 0, 0, 0, 4, 5" in found.detail
+    assert rec.method == "reconstruction of n = 8 whole numbers from the printed mean 1.1, SD 2.1, range 0 to 5"
+    for sd in ("2.0", "2.2"):
+        assert not _judged(kagawa, "reconstruct_sd", {"table": "table1", "row": "sle_duration", "n": EIGHT}, sd)[0].accepted
+
+
+def test_range_ends_and_means_are_judged_by_the_same_samples(kagawa):
+    high, _ = _judged(kagawa, "reconstruct_range", {"table": "table1", "row": "sledai", "n": EIGHT, "end": "high"}, "26")
+    assert high.accepted and high.value == 26 and high.strength == Fraction(17, 20)
+    assert not _judged(kagawa, "reconstruct_range", {"table": "table1", "row": "sledai", "n": EIGHT, "end": "high"},
+                       "23")[0].accepted  # 8 scores from 20 to 23 averaging 22.0 cannot have an SD of 2.1
+    mean, _ = _judged(kagawa, "reconstruct_mean", {"table": "table1", "row": "sle_duration", "n": EIGHT}, "1.1")
+    assert mean.value == Fraction(9, 8) and mean.strength == Fraction(3, 5)
+
+
+def test_without_a_range_the_limits_or_the_reach_of_the_sd_bound_the_values(kagawa):
+    params = {"table": "table2", "row": "sledai-month2", "n": EIGHT, "floor": 0, "ceiling": 105}
+    found, _ = _judged(kagawa, "reconstruct_sd", params, "2.8")
+    # no value lies farther than 2.85 x 7 / sqrt(8) = 7.05 from a mean below 3.35: the ceiling 105 never binds
+    assert found.accepted and "values from 0 to 11: exhaustive" in found.detail and ": 38 samples" in found.detail
+
+
+def test_a_value_put_in_place_of_the_printed_one_is_searched_not_counted(kagawa):
+    found, _ = _judged(kagawa, "reconstruct_sd", {"table": "table1", "row": "c3", "n": EIGHT}, "16.5")
+    assert found.accepted and "depth-first search" in found.detail and "not counted" in found.detail
+    printed, _ = _judged(kagawa, "reconstruct_sd", {"table": "table1", "row": "c3", "n": EIGHT}, "16.4")
+    assert ": 2,984 samples" in printed.detail
+
+
+def test_an_undetermined_search_leaves_the_claim_not_recomputable(kagawa, monkeypatch):
+    def gives_up(n, mean, sd, low, high, *args, **kwargs):
+        return reconstruct.Reconstruction(n, None, None, (), "searched: undetermined")
+
+    monkeypatch.setattr(reconstruct, "reconstruct", gives_up)
+    samples._rebuild.cache_clear()
+    try:
+        claim = next(c for c in kagawa[1].claims if c.id == "table1-sledai-sd")
+        verdict = _judge(claim, _ctx(kagawa, claim.id), kagawa[1])
+    finally:
+        samples._rebuild.cache_clear()
+    assert verdict.verdict == "not_recomputable" and verdict.reason == "check_cannot_fail"
+    assert [p.kind for p in verdict.proposals] == ["undetermined"]
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"table": "table1", "row": "c3", "n": EIGHT, "floor": 0}, "'floor' applies only without a printed range"),
+    ({"table": "table2", "row": "c3-month2", "n": EIGHT, "floor": 0.5}, "'floor' must be a whole number"),
+    ({"table": "table1", "row": "creatinine", "n": EIGHT}, "range end 0.33 is not a whole number"),
+    ({"table": "table1", "row": "c3", "n": {"value": "1"}}, "a reconstruction needs n >= 2, got 1"),
+])
+def test_bad_reconstruction_parameters(kagawa, params, message):
+    with pytest.raises(ClaimError, match=message):
+        recompute(_ctx(kagawa), "reconstruct_sd", params).check(parse("16.4"))
+
+
+def test_a_range_end_reconstruction_needs_a_printed_range(kagawa):
+    with pytest.raises(ClaimError, match="prints no range high"):
+        recompute(_ctx(kagawa), "reconstruct_range", {"table": "table2", "row": "c3-month2", "n": EIGHT, "end": "high"})
