@@ -240,7 +240,7 @@ def wilson(k: int, n: int, confidence: float = 0.95) -> Proportion:
                       "proportion_confint(method='wilson') (R: prop.test(k, n, correct = FALSE)$conf.int)")
 
 
-def grim(printed_mean, n: int, granularity) -> Fraction | None:
+def grim(printed_mean, n: int, granularity, rule: str = "half_up") -> Fraction | None:
     """GRIM test: the attainable mean of ``n`` values on a grid of ``granularity`` closest to a printed mean.
 
     Parameters
@@ -252,12 +252,15 @@ def grim(printed_mean, n: int, granularity) -> Fraction | None:
     granularity : Decimal or Fraction
         The step of the underlying values (1 for whole years, 0.01 for creatinine in mg/dl, 1/3 for the
         mean of three whole-number items).
+    rule : str
+        The rounding rule the printed mean is read under (:data:`reanalysis.rounding.RULES`); ``"half_either"``
+        is scrutiny's default, ``rounding = "up_or_down"``.
 
     Returns
     -------
     Fraction or None
         The attainable mean (a multiple of ``granularity / n``) nearest the printed value that
-        lies inside its half-up rounding interval, or None when no attainable mean does.
+        lies inside its rounding interval, or None when no attainable mean does.
 
     Notes
     -----
@@ -278,7 +281,7 @@ def grim(printed_mean, n: int, granularity) -> Fraction | None:
         raise ValueError(f"GRIM needs a positive granularity, got {granularity}")
     step = Fraction(granularity) / n
     centre = Fraction(printed_mean.value) / step
-    iv = printed_mean.interval("half_up")
+    iv = printed_mean.interval(rule)
     # The attainable means nearest the printed value are the grid points either side of it; any
     # other point is farther and so inside the interval only if one of these two is.
     candidates = sorted((Fraction(k) * step for k in {math.floor(centre), math.ceil(centre)}),
