@@ -36,6 +36,7 @@ KEYS = {
     "proportion": {"id", "label", "table", "row", "itt_row", "withdrawn_row", "where", "disease", "regimen"},
     "remission_bars": {"id", "kind", "title", "bar"},
     "summary_panels": {"id", "kind", "title", "table", "variables"},
+    "reconstruction": {"id", "kind", "title", "table", "rows", "n"},
     "bar": {"series", "month", "proportion", "claim", "n_rows_of"},
     "pooled": {"id", "label", "table", "trials"},
     "trial": {"label", "treatment", "comparator"},
@@ -43,6 +44,7 @@ KEYS = {
               "alternatives", "params", "same_as", "decision_error", "finding", "range_with", "part"},
     "alternative": {"label", "analysis", "params"},
 }
+FIGURE_KINDS = ("remission_bars", "summary_panels", "reconstruction")
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,8 @@ class ProportionSpec:
 class FigureSpec:
     """A figure of the paper redrawn from what it prints: ``remission_bars`` (bars per month and
     series, each from a proportion, from a count printed in the text, or marked not recoverable) or
-    ``summary_panels`` (group mean and SD over time from a summary table, with its marks)."""
+    ``summary_panels`` (group mean and SD over time from a summary table, with its marks) or
+    ``reconstruction`` (the samples of whole numbers that fit summary rows' printed n, mean, SD and range)."""
 
     id: str
     kind: str
@@ -274,11 +277,11 @@ def load_claims(path: Path) -> PaperClaims:
     for f in doc.get("figure", []):
         fid = _id(path, f, "figure")
         _require(path, f, ("kind", "title"), fid)
-        if f["kind"] not in ("remission_bars", "summary_panels"):
-            raise ClaimError(f"{locate(path, claim=fid)}: unknown figure kind {f['kind']!r}; known: remission_bars, "
-                             "summary_panels")
+        if f["kind"] not in FIGURE_KINDS:
+            raise ClaimError(f"{locate(path, claim=fid)}: unknown figure kind {f['kind']!r}; known: "
+                             f"{', '.join(FIGURE_KINDS)}")
         _known(path, f, f["kind"], f"[[figure]] {fid!r}")
-        _require(path, f, ("bar",) if f["kind"] == "remission_bars" else ("table", "variables"), fid)
+        _require(path, f, tuple(sorted(KEYS[f["kind"]] - {"id", "kind", "title"})), fid)
         for bar in f.get("bar", []):
             if not isinstance(bar, dict):
                 raise ClaimError(f"{locate(path, claim=fid)}: each bar must be a table")

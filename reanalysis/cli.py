@@ -71,7 +71,8 @@ def _outputs(papers, root: Path, full: bool) -> dict:
             svgs[report.figure_name(p.paper, "proportions")] = figures.to_svg(
                 figures.proportions_figure(p.proportions, f"{p.paper}: proportions with exact 95% CIs"))
         for f in p.figures:
-            draw = figures.remission_figure if f.kind == "remission_bars" else figures.panels_figure
+            draw = {"remission_bars": figures.remission_figure, "summary_panels": figures.panels_figure,
+                    "reconstruction": figures.reconstruction_figure}[f.kind]
             svgs[report.figure_name(p.paper, f.id)] = figures.to_svg(draw(f))
         for pooled in p.pooled:
             svgs[report.figure_name(p.paper, f"forest-{pooled.id}")] = figures.to_svg(figures.forest_figure(pooled))

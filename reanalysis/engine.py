@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
-from reanalysis import diagnosis, stats
+from reanalysis import arithmetic, diagnosis, samples, stats
 from reanalysis.analyses import ANALYSES, check_params, fmt_count, recompute
 from reanalysis.context import Context, PairedData
 from reanalysis.claims import Claim, PaperClaims, load_claims
@@ -320,6 +320,10 @@ def _proportions(ctx: Context, spec) -> list:
 
 
 def _figure(ctx: Context, spec) -> FigureData:
+    if spec.kind == "reconstruction":
+        n = arithmetic.n_of(ctx, spec.params)
+        return FigureData(spec.id, spec.kind, spec.title,
+                          tuple(samples.distribution(ctx, spec.params["table"], row, n) for row in spec.params["rows"]))
     if spec.kind == "remission_bars":
         bars = []
         for b in spec.params["bar"]:

@@ -183,6 +183,33 @@ def panels_figure(data):
     return fig
 
 
+def reconstruction_figure(data):
+    """For each summary row, how many of its n values take each whole value, averaged over the samples that fit
+    its printed mean, SD and range (:func:`reanalysis.samples.distribution`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axis per row; each holds one bar container whose bars are the row's values.
+    """
+    from matplotlib.figure import Figure
+
+    n = len(data.items)
+    with _rc():
+        fig = Figure(figsize=(2.6 * n, 3.0))
+        axes = fig.subplots(1, n, squeeze=False)[0]
+        for ax, letter, d in zip(axes, "abcdefgh", data.items):
+            ax.bar(d.values, d.per_sample, width=0.8 if len(d.values) < 30 else 1.0, color="0.35")
+            ax.set_title(f"({letter}) {d.row}\n{d.printed}", fontsize=7, loc="left")
+            ax.set_xlabel(f"value ({d.samples:,} sample{'s' if d.samples != 1 else ''})", fontsize=7)
+            ax.set_ylabel("values per sample", fontsize=7)
+        fig.suptitle(data.title, fontsize=9, x=0.01, ha="left")
+        fig.text(0.01, 0.01, "Every sample of whole numbers whose mean and SD round to the printed ones and whose\n"
+                 "minimum and maximum are the printed range (exhaustive enumeration).", fontsize=7)
+        fig.subplots_adjust(left=0.06, right=0.98, top=0.8, bottom=0.25, wspace=0.4)
+    return fig
+
+
 def cross_study_figure(papers):
     """Every proportion the papers report, forest-style with exact Clopper-Pearson 95% CIs, grouped
     by disease and regimen; filled squares are rates as reported, hollow circles intention-to-treat

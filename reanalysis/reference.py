@@ -19,7 +19,7 @@ from pathlib import Path
 
 from reanalysis import conditions, rounding
 from reanalysis.analyses import ANALYSES, PARAMS, param
-from reanalysis.claims import KEYS, REASONS, VERDICTS
+from reanalysis.claims import FIGURE_KINDS, KEYS, REASONS, VERDICTS
 from reanalysis.datasets import ROLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,8 +38,9 @@ SECTIONS = {
                 "their `mean`, `sd` and `n` (columns found by their roles, below).",
     "proportion": "A proportion shown with exact and Wilson CIs: a count `row` (with optional `itt_row` and "
                   "`withdrawn_row` for the intention-to-treat and best-case rates) or the rows meeting `where`.",
-    "figure": "A figure redrawn from what the paper prints: `remission_bars` (a `bar` list) or `summary_panels` "
-              "(`table`, `variables`).",
+    "figure": "A figure redrawn from what the paper prints: `remission_bars` (a `bar` list), `summary_panels` "
+              "(`table`, `variables`) or `reconstruction` (`table`, `rows`, `n`: how often each value occurs in "
+              "the samples of whole numbers that fit each row's printed mean, SD and range).",
     "pooled": "Trials pooled into a risk ratio: `table`, `label`, `trials` (each with `label`, `treatment` and "
               "`comparator` rows).",
     "claim": "One printed number: `id`, `location`, `quote` (verbatim, checked against the source), `reported` "
@@ -65,8 +66,8 @@ def markdown(datasets: Path = ROOT / "datasets", example: Path = ROOT / "docs" /
            "and `claims.toml`, whose parts are below. Every key not listed is an error.", "",
            "## Sections of claims.toml", ""]
     for part, text in SECTIONS.items():
-        keys = ", ".join(f"`{k}`" for k in sorted(KEYS[part if part != "figure" else "remission_bars"]
-                                                 | (KEYS["summary_panels"] if part == "figure" else set())))
+        kinds = FIGURE_KINDS if part == "figure" else (part,)
+        keys = ", ".join(f"`{k}`" for k in sorted(set().union(*(KEYS[kind] for kind in kinds))))
         out += [f"### {'[paper]' if part == 'paper' else f'[[{part}]]'}", "", text, "", f"Keys: {keys}.", ""]
         for paper, entry in shown.get(part, []):
             out += [f"Example ({paper}):", "", "```toml", render(entry, part), "```", ""]

@@ -135,6 +135,8 @@ def figure_links(paper) -> dict:
     panels = [(f.id, f.params) for f in paper.claims.figures if f.kind == "summary_panels"]
     bars = {b["claim"]: f.id for f in paper.claims.figures if f.kind == "remission_bars"
             for b in f.params.get("bar", []) if "claim" in b}
+    rebuilt = {(f.params["table"], row): f.id for f in paper.claims.figures if f.kind == "reconstruction"
+               for row in f.params["rows"]}
     for claim in paper.claims.claims:
         prm = claim.params
         target = None
@@ -148,6 +150,8 @@ def figure_links(paper) -> dict:
             target = "proportions"
         elif claim.id in bars:
             target = bars[claim.id]
+        elif claim.analysis.startswith("reconstruct") and (prm.get("table"), prm.get("row")) in rebuilt:
+            target = rebuilt[prm["table"], prm["row"]]
         else:
             for fid, fparams in panels:
                 row = str(prm.get("row", ""))

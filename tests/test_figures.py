@@ -60,7 +60,7 @@ def test_kagawa_figures_plot_the_dataset_values():
     from tests.conftest import DATASETS
 
     result = evaluate_paper(DATASETS / "kagawa")
-    bars, panels = result.figures
+    bars, panels, rebuilt = result.figures
     t3 = result.dataset.tables["table3"].frame
     known = {(b.series, b.month): b for b in bars.items}
     assert (known["Complete remission", 6].k, known["Complete remission", 6].n) == (int(t3["complete_remission"].sum()), 8)
@@ -114,3 +114,19 @@ def test_forest_plot_draws_each_trial_and_the_pooled_estimates():
     assert len(lines) == 2 * len(expected)
     for (ci, point), r in zip(zip(lines[::2], lines[1::2]), expected):
         assert list(ci.get_xdata()) == [r.ci_low, r.ci_high] and list(point.get_xdata()) == [r.estimate]
+
+
+def test_reconstructed_samples_are_drawn_as_how_often_each_value_occurs():
+    from reanalysis.engine import evaluate_paper
+    from tests.conftest import DATASETS
+
+    rebuilt = evaluate_paper(DATASETS / "kagawa").figures[2]
+    assert (rebuilt.id, rebuilt.kind) == ("table1-samples", "reconstruction")
+    duration, sledai, c3 = rebuilt.items
+    assert (duration.row, duration.samples) == ("sle_duration", 1) and (sledai.samples, c3.samples) == (5, 2984)
+    assert dict(zip(duration.values, duration.per_sample)) == {0: 6, 1: 0, 2: 0, 3: 0, 4: 1, 5: 1}
+    for d in rebuilt.items:  # every sample has n = 8 values, the printed range's ends among them
+        assert sum(d.per_sample) == pytest.approx(8) and d.per_sample[0] >= 1 and d.per_sample[-1] >= 1
+    fig = figures.reconstruction_figure(rebuilt)
+    assert [[p.get_height() for p in ax.patches] for ax in fig.axes] == [list(d.per_sample) for d in rebuilt.items]
+    assert fig.axes[2].get_title(loc="left") == "(c) c3\nmean 41.3, SD 16.4, range 23 to 68"

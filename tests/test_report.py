@@ -84,6 +84,8 @@ def test_claims_link_to_the_figure_that_shows_them(everything):
     assert kagawa["table2-sledai-month2-mark"] == "kagawa-fig2-biochemistry"
     assert kagawa["discussion-cr-month12-count"] == "kagawa-fig1-remission"
     assert kagawa["results-cr-month6-percent"] == "kagawa-proportions"
+    assert kagawa["table1-c3-sd"] == kagawa["table1-sle-duration-max"] == "kagawa-table1-samples"
+    assert "table1-anti-dsdna-sd" not in kagawa  # its samples are not drawn
     assert report.figure_links(by["amjnephrol2012"])["en-early-remission"] == "amjnephrol2012-proportions"
     assert "results-age-start-mean" not in links
 
