@@ -613,6 +613,8 @@ ANALYSES = {
                                summary=True),
     "reconstruct_range": Analysis(samples.reconstruct_range, "check", _ANY, ("table", "row", "n", "end"),
                                   ("floor", "ceiling"), summary=True),
+    "reconstruct_mark": Analysis(samples.reconstruct_mark, "check", _P, ("table", "row", "baseline_row", "n"),
+                                 ("floor", "ceiling"), summary=True),
     "debit_sd": Analysis(debit_sd, "check", _SD, ("table", "row", "n"), summary=True),
     "sd_feasible": Analysis(sd_feasible, "check", _SD, ("table", "row", "n"), ("floor",), summary=True),
     "paired_mark": Analysis(paired_mark, "check", _P, ("table", "row", "baseline_row", "n"), summary=True),

@@ -10,9 +10,13 @@ it, or else the farthest a value can lie from the mean, ``SD (n - 1) / sqrt(n)``
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+
+import numpy as np
+from scipy import stats as scipy_stats
 
 from reanalysis import arithmetic, exact, reconstruct
 from reanalysis.context import Context, Outcome, Recomputed
@@ -117,6 +121,73 @@ def reconstruct_range(ctx: Context, params: dict) -> Recomputed:
     end must have it as its minimum (``end = "low"``) or maximum (``"high"``)."""
     end = params["end"]
     return _check(ctx, params, f"range_{end}", lambda s: Fraction(min(s) if end == "low" else max(s)))
+
+
+def reconstruct_mark(ctx: Context, params: dict) -> Recomputed:
+    """A significance mark (or its absence) against whole-number samples: some sample of the baseline row and
+    some of the follow-up row, paired patient by patient in some order, must give a paired t-test p in the
+    range the mark states."""
+    n = arithmetic.n_of(ctx, params)
+    rows = [(row, summary(ctx, {**params, "row": row})) for row in (params["baseline_row"], params["row"])]
+    built = [rebuild(ctx, {**params, "row": row}, cells, n) for row, cells in rows]
+    method = (f"paired t-test on samples of n = {n} whole numbers, baseline {_shown(rows[0][1])} vs {_shown(rows[1][1])}, "
+              "every pair of samples in every patient order (scipy.stats.t; R: t.test(after, before, paired = TRUE)); "
+              + "; ".join(f"{row}: {limits}: {found.method}" for (row, _), (found, limits) in zip(rows, built)))
+    complete = all(found is not None and found.count is not None and found.count <= KEEP for found, _ in built)
+    pairs = _pair_extremes(built[0][0].samples, built[1][0].samples) if complete else ()
+
+    def check(reading) -> Outcome:
+        iv = reading.interval("bound")
+        if not complete:
+            return Outcome(True, None, "; undetermined: the samples are not all enumerated", decided=False)
+        for p_low, p_high, before, after in pairs:
+            for p in (p_low, p_high):
+                if iv.contains(p):
+                    return Outcome(True, p, f"; p = {p:.3g} {reading.text}, e.g. {before} paired with {after}")
+        if iv.low is not None and iv.high is not None:  # a range between the extremes: an order in between may hit it
+            for p_low, p_high, before, after in pairs:
+                if p_low < iv.low and p_high > iv.high:
+                    inside = next((p for p in _every_order(before, after) if iv.contains(p)), None)
+                    if inside is not None:
+                        return Outcome(True, inside, f"; p = {inside:.3g} {reading.text} for some patient order")
+        return Outcome(False, None, f"; no pair of samples, in any patient order, gives p {reading.text}")
+    return Recomputed(None, method, n, check=check)
+
+
+def _pair_extremes(before: tuple, after: tuple) -> tuple:
+    """For every pair of samples, the smallest and largest paired t-test p over patient orders, with the pair.
+
+    Rearrangement: the covariance of the two columns is largest when both are sorted the same way and smallest
+    when sorted opposite ways, so |t| and p are extreme there (the mean difference does not depend on the order).
+    """
+    x, y = np.array(before)[:, None, :], np.array(after)[None, :, :]
+    same, opposite = _paired_p(x, y), _paired_p(x, y[:, :, ::-1])
+    out = []
+    for i, j in itertools.product(range(len(before)), range(len(after))):
+        ps = [p for p in (float(same[i, j]), float(opposite[i, j])) if not math.isnan(p)]
+        if ps:
+            out.append((min(ps), max(ps), before[i], after[j]))
+    return tuple(out)
+
+
+def _every_order(before: tuple, after: tuple):
+    """The paired t-test p of every distinct order of ``after`` against ``before`` (at most 8! = 40,320 for n = 8)."""
+    orders = np.array(sorted(set(itertools.permutations(after))))
+    for p in _paired_p(np.array(before)[None, :], orders):
+        if not math.isnan(p):
+            yield float(p)
+
+
+def _paired_p(before, after):
+    """Two-sided paired t-test p of ``after - before`` along the last axis (NaN when every difference is equal and
+    zero, p = 0 when equal and not zero). R: ``t.test(after, before, paired = TRUE)$p.value``."""
+    d = (after - before).astype(float)
+    n = d.shape[-1]
+    mean, sd = d.mean(axis=-1), d.std(axis=-1, ddof=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = mean / (sd / math.sqrt(n))
+    p = 2 * scipy_stats.t.sf(np.abs(t), n - 1)
+    return float(p) if np.ndim(p) == 0 else p
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
+import math
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from reanalysis import reconstruct, samples
@@ -97,3 +99,32 @@ def test_bad_reconstruction_parameters(kagawa, params, message):
 def test_a_range_end_reconstruction_needs_a_printed_range(kagawa):
     with pytest.raises(ClaimError, match="prints no range high"):
         recompute(_ctx(kagawa), "reconstruct_range", {"table": "table2", "row": "c3-month2", "n": EIGHT, "end": "high"})
+
+
+def test_a_significance_mark_holds_for_some_pair_of_samples_in_some_patient_order(kagawa):
+    params = {"table": "table2", "row": "sledai-month2", "baseline_row": "sledai-baseline", "n": EIGHT,
+              "floor": 0, "ceiling": 105}
+    rec = recompute(_ctx(kagawa), "reconstruct_mark", params)
+    found = judge(parse("<0.01"), rec, ANALYSES["reconstruct_mark"].domain, verbal=True)
+    assert found.accepted and found.decided and found.strength == 1  # "≥0.01": no pair, no order reaches it
+    assert "sledai-baseline: values from 16 to 28: exhaustive" in rec.method and ": 45 samples" in rec.method
+    assert ": 38 samples" in rec.method and "paired with (0, 0, 0, 4, 4, 6, 6, 6)" in found.detail
+
+
+def test_a_mark_whose_samples_are_not_all_enumerated_is_undetermined(kagawa):
+    params = {"table": "table2", "row": "c3-month2", "baseline_row": "c3-baseline", "n": EIGHT, "floor": 0}
+    found = judge(parse("<0.01"), recompute(_ctx(kagawa), "reconstruct_mark", params),
+                  ANALYSES["reconstruct_mark"].domain, verbal=True)
+    assert found.accepted and not found.decided and found.strength == 0
+
+
+def test_the_extreme_p_values_of_a_pair_are_its_sorted_and_reverse_sorted_orders():
+    """Rearrangement, checked against every order of four patients."""
+    from itertools import permutations
+
+    before, after = (1, 2, 2, 5), (0, 3, 4, 4)
+    every = [samples._paired_p(np.array(before), np.array(order)) for order in permutations(after)]
+    [(low, high, _, _)] = samples._pair_extremes((before,), (after,))
+    assert low == pytest.approx(min(every)) and high == pytest.approx(max(every))
+    assert set(np.round(list(samples._every_order(before, after)), 12)) == set(np.round(every, 12))  # 12 orders
+    assert math.isnan(samples._paired_p(np.array((1, 2)), np.array((1, 2))))  # no difference at all: no test
