@@ -185,14 +185,19 @@ def summary_value(ctx: Context, params: dict) -> Recomputed:
                       f"{params['row']!r}", 1)
 
 
+def _mean_and_n(ctx: Context, params: dict) -> tuple:
+    """A summary row's printed mean (its column found by role) and the claim's n."""
+    return ctx.printed_cell(params["table"], params["row"], ctx.role(params["table"], "mean")), arithmetic.n_of(ctx, params)
+
+
 def grimmer_sd(ctx: Context, params: dict) -> Recomputed:
     """GRIMMER: whether a printed SD is attainable for whole-number data with the printed mean and n."""
-    mean, n = ctx.printed_cell(params["table"], params["row"], ctx.role(params["table"], "mean")), arithmetic.n_of(ctx, params)
+    mean, n = _mean_and_n(ctx, params)
 
     def check(sd) -> Outcome:
         found = stats.grimmer(mean, sd, n)
         if found is None:
-            return Outcome(False, None, f"; no whole sum and sum of squares give SD {sd.text}")
+            return Outcome(False, None, f"; no {n} whole numbers have mean {mean.text} and SD {sd.text}")
         total, squares = found
         return Outcome(True, exact.Root((squares - Fraction(total * total, n)) / (n - 1)),
                        f"; attainable with sum {total} and sum of squares {squares}")
@@ -202,7 +207,7 @@ def grimmer_sd(ctx: Context, params: dict) -> Recomputed:
 
 def debit_sd(ctx: Context, params: dict) -> Recomputed:
     """DEBIT: whether a printed SD of a 0/1 variable is attainable with the printed mean (a proportion) and n."""
-    mean, n = ctx.printed_cell(params["table"], params["row"], ctx.role(params["table"], "mean")), arithmetic.n_of(ctx, params)
+    mean, n = _mean_and_n(ctx, params)
 
     def check(sd) -> Outcome:
         k = stats.debit(mean, sd, n)
