@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -217,6 +218,7 @@ def load_claims(path: Path) -> PaperClaims:
     except tomllib.TOMLDecodeError as e:
         raise ClaimError(f"{path}: invalid TOML ({e})") from None
     _known(path, doc, "file", "the file")
+    _no_control_characters(path, doc, "")
     paper = doc.get("paper")
     if not isinstance(paper, dict) or not isinstance(paper.get("id"), str):
         raise ClaimError(f"{path}: needs a [paper] table with an 'id'")
@@ -395,6 +397,22 @@ def _id(path: Path, entry, kind: str) -> str:
         raise ClaimError(f"{path}: {kind} id {cid!r} is malformed; use lower-case words joined by '-', "
                          "e.g. 'results-relapse-p'")
     return cid
+
+
+def _no_control_characters(path: Path, value, where: str) -> None:
+    """No text of a claims file holds a control character (a newline, tab or carriage return inside a quote,
+    location or note would break the one-line-per-claim outputs and let text run as a spreadsheet formula)."""
+    if isinstance(value, str):
+        bad = next((ch for ch in value if unicodedata.category(ch) == "Cc"), None)
+        if bad is not None:
+            raise ClaimError(f"{path}: {where.lstrip('.')} holds the control character U+{ord(bad):04X}; write the "
+                             "text on one line, without tabs")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_control_characters(path, item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _no_control_characters(path, item, f"{where}[{i + 1}]")
 
 
 def _known(path: Path, entry: dict, part: str, where: str) -> None:

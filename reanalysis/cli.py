@@ -2,7 +2,8 @@
 
 Exit status: 0 when every verdict equals its audited verdict, 1 when any differs (each one is
 printed), 2 on bad input (one line naming file, row, column or claim, the value and what was
-expected; never a traceback).
+expected), 3 on an internal error (one line saying where its traceback was saved), 130 on Ctrl-C and
+141 when the reader of the output goes away (``check | head``). Never a traceback on the terminal.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
+import traceback
 from pathlib import Path
 
 from reanalysis import audit, sources
@@ -22,6 +25,25 @@ from reanalysis.results import (CARD, claims_csv, fmt_strength, comparisons_csv,
 
 
 def main(argv=None) -> int:
+    """Run one command; every failure ends as an exit status and at most one line on stderr."""
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # the reader of stdout went away: nothing left to say, and nowhere to say it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except Exception as e:  # an internal error: one line here, the traceback in a file
+        fd, path = tempfile.mkstemp(prefix="reanalysis-traceback-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write("".join(traceback.format_exception(e)))
+        first = str(e).splitlines()[0] if str(e) else ""
+        print(f"reanalysis: internal error: {type(e).__name__}{': ' + first if first else ''} (a bug: the full "
+              f"traceback is in {path})", file=sys.stderr)
+        return 3
+
+
+def _run(argv) -> int:
     parser = argparse.ArgumentParser(prog="reanalysis", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path("."),
                         help="project folder holding datasets/; results/ and figures/ are written there (default: .)")

@@ -190,6 +190,15 @@ CASES = [
     ("a count table without an events role", JD, meta(lambda d: d["resources"][0]["schema"]["fields"][5].pop("x-role")),
      "table 'arms' declares no column with x-role 'events'; add \"x-role\": \"events\" to that column's field"),
     ("count row unknown", "rokutanda2014/claims.toml", replace('row = "maintenance", column', 'row = "maintenance-phase", column'), "no row with row = 'maintenance-phase'"),
+    ("a tab inside a quote", CL, replace('quote = "', 'quote = "=HYPERLINK(1)\\t'),
+     "claim[1].quote holds the control character U+0009; write the text on one line, without tabs"),
+    ("a reconstruction with a floor beside a printed range", "kagawa/claims.toml",
+     replace('params = { table = "table1", row = "c3", n = { table = "table3", rows = true } }',
+             'params = { table = "table1", row = "c3", n = { table = "table3", rows = true }, floor = 0 }'),
+     "'floor' applies only without a printed range; row 'c3' prints one"),
+    ("a reconstruction figure of an unknown row", "kagawa/claims.toml",
+     replace('rows = ["sle_duration", "sledai", "c3"]', 'rows = ["sle_duration", "sledai", "c4"]'),
+     "table 'table1' has no row with row = 'c4'"),
 ]
 
 

@@ -131,3 +131,40 @@ def test_check_does_not_import_matplotlib():
             "sys.exit(10 if 'matplotlib' in sys.modules else rc)") % str(ROOT)
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert res.returncode == 0, res.stdout[-500:]
+
+
+def test_an_internal_error_is_one_line_exit_3_and_its_traceback_is_kept(monkeypatch, capsys):
+    from reanalysis import cli
+
+    def broken(folder):
+        raise ZeroDivisionError("division by zero\nsecond line")
+
+    monkeypatch.setattr(cli, "evaluate_all", broken)
+    assert cli.main(["--root", str(ROOT), "check"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("reanalysis: internal error: ZeroDivisionError: division by zero (a bug: the full traceback is in ")
+    saved = err.rsplit(" ", 1)[1].rstrip(")\n")
+    text = open(saved, encoding="utf-8").read()
+    assert text.startswith("Traceback") and "in broken" in text and "second line" in text
+
+
+def test_ctrl_c_exits_130_quietly(monkeypatch, capsys):
+    from reanalysis import cli
+
+    def interrupted(folder):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "evaluate_all", interrupted)
+    assert cli.main(["--root", str(ROOT), "list"]) == 130
+    assert capsys.readouterr().err == ""
+
+
+def test_a_reader_that_goes_away_is_not_a_crash():
+    """``list | head -1``: the pipe closes early; no traceback, exit 141 (128 + SIGPIPE, as a shell reports it)."""
+    res = subprocess.run(f"{sys.executable} -m reanalysis --root {ROOT} list | head -1", shell=True,
+                         capture_output=True, text=True, timeout=300)
+    assert res.stdout.count("\n") == 1 and res.stderr == ""
+    res = subprocess.run(["bash", "-c", f"set -o pipefail; {sys.executable} -m reanalysis --root {ROOT} list | head -1"],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode in (0, 141) and "Traceback" not in res.stderr

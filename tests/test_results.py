@@ -1,6 +1,8 @@
 import csv
 import io
 
+import pytest
+
 from reanalysis.results import (CLAIM_COLUMNS, claims_csv, comparisons_csv, mismatches, proportions_csv,
                                 pvalue_methods_csv, scorecard, write_files)
 
@@ -84,3 +86,23 @@ def test_claims_that_share_a_finding_count_once(ohtomo):
     assert [v.claim_id for v in groups["results-psl-cum-pre-mean"]] == ["results-psl-cum-pre-mean"]
     card = scorecard(ohtomo)
     assert card["discrepant"] == 10 and card["findings"] == 8
+
+
+@pytest.mark.parametrize("cell, written", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+SUM(A1)", "'+SUM(A1)"), ("-2+3", "'-2+3"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+    ("-0.5", "-0.5"), ("+0.75", "+0.75"), ("0.016", "0.016"), ("Table 1", "Table 1"), (-3, -3), ("", ""),
+])
+def test_text_a_spreadsheet_would_run_is_neutralised(cell, written):
+    from reanalysis.results import _csv, spreadsheet_safe
+
+    assert spreadsheet_safe(cell) == written
+    row = _csv(("a",), [(cell,)]).split("\n", 1)[1]
+    assert next(csv.reader(io.StringIO(row)))[0] == str(written)
+
+
+def test_a_cell_starting_with_a_carriage_return_is_neutralised():
+    """(A claims file cannot hold one: control characters are refused on input, tests/test_bad_input.py.)"""
+    from reanalysis.results import spreadsheet_safe
+
+    assert spreadsheet_safe("\rx") == "'\rx"
