@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -277,12 +278,20 @@ def _one_rule(low: Verdict, high: Verdict, low_text: str, high_text: str) -> tup
                          diagnosis=_sentence(text) + (" " + v.diagnosis if v.diagnosis else "")) for v in (low, high))
 
 
+PAPER_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 def evaluate_all(datasets_root: Path) -> tuple:
-    """Every paper folder under ``datasets_root``, in name order."""
+    """Every paper folder under ``datasets_root``, in name order; hidden folders (``.ipynb_checkpoints``) are
+    not papers, and a paper's folder name must be a slug (lower-case letters, digits and hyphens)."""
     root = Path(datasets_root)
-    folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")) if root.is_dir() else []
     if not folders:
         raise ClaimError(f"{root}: no paper folders found")
+    for folder in folders:
+        if not PAPER_NAME.fullmatch(folder.name):
+            raise ClaimError(f"{folder}: a paper folder's name must be lower-case letters, digits and hyphens "
+                             f"(such as ohtomo2005), got {folder.name!r}")
     if len(folders) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         # Papers are independent: one process each, results in folder order whatever finishes first.
         with ProcessPoolExecutor() as pool:

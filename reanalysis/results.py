@@ -130,10 +130,18 @@ def write_files(files: dict) -> None:
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
                 f.write(text)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would make every output private to its writer
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _umask() -> int:
+    """The process's file-creation mask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _csv(header, rows) -> str:

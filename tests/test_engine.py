@@ -602,3 +602,15 @@ def test_a_range_printed_as_one_text_names_each_end_once():
     v = next(v for v in result.verdicts if v.claim_id == "table3-overall-rtx-ci-high")
     assert v.diagnosis.startswith("No single rounding rule prints the range 41%\u201385%: 41% needs truncation (digits "
                                   "dropped, not rounded), 85% needs rounding half away from zero.")
+
+
+def test_hidden_folders_are_not_papers_and_paper_names_are_slugs(tmp_path):
+    import shutil
+
+    shutil.copytree(DATASETS / "amjnephrol2012", tmp_path / "amjnephrol2012")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    assert [p.paper for p in evaluate_all(tmp_path)] == ["amjnephrol2012"]
+    (tmp_path / "My Paper").mkdir()
+    with pytest.raises(ClaimError, match="a paper folder's name must be lower-case letters, digits and hyphens "
+                                         r"\(such as ohtomo2005\), got 'My Paper'$"):
+        evaluate_all(tmp_path)

@@ -106,3 +106,14 @@ def test_a_cell_starting_with_a_carriage_return_is_neutralised():
     from reanalysis.results import spreadsheet_safe
 
     assert spreadsheet_safe("\rx") == "'\rx"
+
+
+def test_written_files_are_readable_by_others_as_the_umask_allows(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        write_files({tmp_path / "results" / "a.csv": "x\n"})
+    finally:
+        os.umask(old)
+    assert (tmp_path / "results" / "a.csv").stat().st_mode & 0o777 == 0o644
