@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import io
 import json
 import math
 import re
@@ -29,8 +30,8 @@ import pandas as pd
 from reanalysis import expressions, rounding
 from reanalysis.errors import DataError, locate
 
-_INTEGER = re.compile(r"^[-+]?\d+$")
-_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+_INTEGER = re.compile(r"[-+]?[0-9]+")  # ASCII digits only: int("1\u0669") is 19, and no cell is written so
+_NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
 _BOOLEAN = {"true": True, "false": False}
 # What a column is to the analyses that need one by meaning, declared in its schema field as "x-role":
 # a count table's events and n, a summary table's count, mean, SD and range ends, an estimate and its CI.
@@ -136,13 +137,62 @@ def _read_json(path: Path) -> dict:
         raise DataError(f"{path}: file not found; every paper folder needs a datapackage.json") from None
     except UnicodeDecodeError as e:
         raise DataError(f"{path}: not UTF-8 (byte {e.start})") from None
+    if text.startswith("\ufeff"):
+        raise DataError(f"{path}: starts with a byte-order mark (BOM); save it as UTF-8 without a BOM")
     try:
-        meta = json.loads(text)
+        meta = json.loads(text, object_pairs_hook=_unique_keys(path), parse_constant=_no_constant(path))
     except json.JSONDecodeError as e:
         raise DataError(f"{path}, line {e.lineno}, column {e.colno}: invalid JSON ({e.msg})") from None
     if not isinstance(meta, dict):
         raise DataError(f"{path}: expected a JSON object")
     return meta
+
+
+_CONSTRAINTS = ("required", "unique", "minimum", "maximum", "enum", "pattern")
+
+
+def _check_field(where: str, field: dict) -> None:
+    """A field's constraints are of the kinds and types this reader enforces (an unknown one would be ignored)."""
+    name, cons = field["name"], field.get("constraints", {})
+    at = f"{where}, field {name!r}"
+    if not isinstance(cons, dict):
+        raise DataError(f"{at}: 'constraints' must be an object, got {cons!r}")
+    for key, value in cons.items():
+        if key not in _CONSTRAINTS:
+            raise DataError(f"{at}: constraint {key!r} is not supported; supported: {', '.join(_CONSTRAINTS)}")
+        if key in ("required", "unique") and not isinstance(value, bool):
+            raise DataError(f"{at}: constraint {key!r} must be true or false, got {value!r}")
+        if key in ("minimum", "maximum") and (field["type"] not in ("integer", "number") or isinstance(value, bool)
+                                               or not isinstance(value, (int, float)) or not math.isfinite(value)):
+            raise DataError(f"{at}: constraint {key!r} must be a finite number on a numeric field, got {value!r}")
+        if key == "enum" and (not isinstance(value, list) or not value):
+            raise DataError(f"{at}: constraint 'enum' must be a non-empty list, got {value!r}")
+        if key == "pattern":
+            if not isinstance(value, str):
+                raise DataError(f"{at}: constraint 'pattern' must be a string, got {value!r}")
+            try:
+                re.compile(value)
+            except re.error as e:
+                raise DataError(f"{at}: constraint 'pattern' {value!r} is not a valid regular expression ({e})") from None
+
+
+def _unique_keys(path: Path):
+    """A JSON object hook that refuses a key given twice (json keeps the last one silently)."""
+    def build(pairs: list) -> dict:
+        seen = {}
+        for key, value in pairs:
+            if key in seen:
+                raise DataError(f"{path}: key {key!r} appears twice in one JSON object; keep one")
+            seen[key] = value
+        return seen
+    return build
+
+
+def _no_constant(path: Path):
+    """A JSON hook that refuses NaN and Infinity (not JSON, but accepted by Python's reader)."""
+    def refuse(name: str):
+        raise DataError(f"{path}: {name} is not a JSON number; write a finite number")
+    return refuse
 
 
 def _resolve(folder: Path, relative: str, where: str) -> Path:
@@ -161,6 +211,7 @@ def _load_table(folder: Path, res: dict, where: str, verify_hashes: bool) -> Tab
     for f in schema["fields"]:
         if not isinstance(f, dict) or not isinstance(f.get("name"), str) or f.get("type") not in _TYPES:
             raise DataError(f"{where}: field {f!r} needs a name and a type among {', '.join(_TYPES)}")
+        _check_field(where, f)
         fields[f["name"]] = f
     roles = [(f["name"], f["x-role"]) for f in schema["fields"] if "x-role" in f]
     for name, role in roles:
@@ -168,14 +219,26 @@ def _load_table(folder: Path, res: dict, where: str, verify_hashes: bool) -> Tab
             raise DataError(f"{where}: field {name!r} has x-role {role!r}; known roles: {', '.join(ROLES)}")
         if [r for _, r in roles].count(role) > 1:
             raise DataError(f"{where}: x-role {role!r} is given to more than one field")
-    missing_codes = set(schema.get("missingValues", [""]))
+    codes = schema.get("missingValues", [""])
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        raise DataError(f"{where}: 'schema.missingValues' must be a list of strings, got {codes!r}")
+    missing_codes = set(codes)
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise DataError(f"{path}: file not found (listed in datapackage.json as {res['name']!r})") from None
     except UnicodeDecodeError as e:
         raise DataError(f"{path}: not UTF-8 (invalid byte at offset {e.start}); save the file as UTF-8") from None
-    rows = list(csv.reader(text.splitlines()))
+    if text.startswith("\ufeff"):
+        raise DataError(f"{path}: starts with a byte-order mark (BOM); save it as UTF-8 without a BOM")
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as e:
+        raise DataError(f"{path}: not a valid CSV file ({e})") from None
+    for r, cells in enumerate(rows, start=1):
+        bad = next((c for c in cells if any(ch in c for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")), None)
+        if bad is not None:
+            raise DataError(f"{locate(path, row=r)}: cell {bad!r} holds a line break; a cell is one line")
     if not rows:
         raise DataError(f"{path}: the file is empty; expected a header row {','.join(fields)}")
     header = rows[0]
@@ -286,8 +349,8 @@ def _check_hash(path: Path, res: dict, folder: Path) -> None:
         raise DataError(f"{path}: no sha256 recorded in datapackage.json (a new file, or its hash was removed); once "
                         f"the file is as you mean it, record it with `python -m reanalysis rehash {folder.name}`")
     if recorded != actual:
-        raise DataError(f"{path}: file changed since it was audited ({actual[:19]}... differs from the recorded "
-                        f"{recorded[:19]}...); {fix}")
+        raise DataError(f"{path}: file changed since it was audited (its sha256 is {actual}, the recorded one "
+                        f"{recorded}); {fix}")
 
 
 def _header_problem(path: Path, header: list, expected: list) -> str:
@@ -311,11 +374,11 @@ def _cell(raw: str, field: dict, missing_codes: set, where: str):
         return None
     kind = field["type"]
     if kind == "integer":
-        if not _INTEGER.match(raw):
+        if not _INTEGER.fullmatch(raw):
             raise DataError(f"{where}: value {raw!r} is not an integer")
         value = int(raw)
     elif kind == "number":
-        if not _NUMBER.match(raw):
+        if not _NUMBER.fullmatch(raw):
             raise DataError(f"{where}: value {raw!r} is not a number")
         value = float(raw)
     elif kind == "boolean":

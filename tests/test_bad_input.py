@@ -58,7 +58,7 @@ CASES = [
     ("path escapes folder", DP, meta(lambda d: d["resources"][0].update(path="../rokutanda2014/counts.csv")), "leaves the paper folder"),
     ("absolute path", DP, meta(lambda d: d["resources"][0].update(path="/etc/hosts")), "leaves the paper folder"),
     ("unknown field type", DP, meta(lambda d: d["resources"][0]["schema"]["fields"][1].update(type="text")), "needs a name and a type"),
-    ("hash mismatch", T3, replace("52.8", "52.9"), "file changed since it was audited"),
+    ("hash mismatch", T3, replace("52.8", "52.9"), "file changed since it was audited (its sha256 is sha256:"),
     ("hash missing", DP, meta(lambda d: d["resources"][2].pop("hash")), "no sha256 recorded"),
     ("missing claims file", CL, None, "claims.toml: file not found"),
     ("invalid toml", CL, replace("[[subset]]", "[[subset]"), "invalid TOML"),
@@ -199,6 +199,26 @@ CASES = [
     ("a reconstruction figure of an unknown row", "kagawa/claims.toml",
      replace('rows = ["sle_duration", "sledai", "c3"]', 'rows = ["sle_duration", "sledai", "c4"]'),
      "table 'table1' has no row with row = 'c4'"),
+    ("a fullwidth digit", T3, replace("52.8", "\uff152.8"), "column 'weight_pre_kg': value '\uff152.8' is not a number"),
+    ("an Arabic-Indic digit", T3, replace(",3,1,52.8", ",3,\u0661,52.8"), "column 'relapses_post': value '\u0661' is not an integer"),
+    ("a line break inside a quoted cell", T3, replace("52.8", '"52\n.8"'), "row 2: cell '52\\n.8' holds a line break"),
+    ("a byte-order mark in a CSV", T3, lambda text: "\ufeff" + text, "starts with a byte-order mark (BOM)"),
+    ("a byte-order mark in datapackage.json", DP, lambda text: "\ufeff" + text, "starts with a byte-order mark (BOM)"),
+    ("a JSON key given twice", DP, replace('"name": "table3",', '"name": "table3",\n      "name": "table3",'),
+     "key 'name' appears twice in one JSON object"),
+    ("a NaN maximum", DP, meta(lambda d: d["resources"][2]["schema"]["fields"][4].setdefault("constraints", {})
+                                .update(maximum=float("nan"))), "NaN is not a JSON number"),
+    ("a pattern that does not compile", DP, meta(lambda d: d["resources"][2]["schema"]["fields"][4]
+                                                 .setdefault("constraints", {}).update(pattern="([0-9")),
+     "field 'weight_pre_kg': constraint 'pattern' '([0-9' is not a valid regular expression"),
+    ("a minimum written as text", DP, meta(lambda d: d["resources"][2]["schema"]["fields"][4]
+                                           .setdefault("constraints", {}).update(minimum="0")),
+     "constraint 'minimum' must be a finite number on a numeric field, got '0'"),
+    ("missing-value codes not a list", DP, meta(lambda d: d["resources"][2]["schema"].update(missingValues="-")),
+     "'schema.missingValues' must be a list of strings, got '-'"),
+    ("an unsupported constraint", DP, meta(lambda d: d["resources"][2]["schema"]["fields"][4]
+                                           .setdefault("constraints", {}).update(minLength=1)),
+     "constraint 'minLength' is not supported"),
 ]
 
 

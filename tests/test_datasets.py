@@ -160,3 +160,18 @@ def test_a_primary_key_may_be_one_fields_name_as_a_string(tmp_path):
     meta["resources"][0]["schema"]["primaryKey"] = "id"
     (folder / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
     assert load_dataset(folder, verify_hashes=False).tables["t"].primary_key == ("id",)
+
+
+def test_the_hash_message_shows_both_hashes_whole(tmp_path):
+    import re
+    import shutil
+
+    from tests.conftest import DATASETS
+
+    folder = tmp_path / "ohtomo2005"
+    shutil.copytree(DATASETS / "ohtomo2005", folder)
+    path = folder / "table3_clinical.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("52.8", "52.9", 1), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_dataset(folder)
+    assert len(re.findall(r"sha256:[0-9a-f]{64}\b", str(err.value))) == 2
