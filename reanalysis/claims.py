@@ -17,6 +17,7 @@ from pathlib import Path
 
 from reanalysis import rounding
 from reanalysis.errors import ClaimError, locate
+from reanalysis.files import read_bytes
 
 VERDICTS = ("reproduced", "consistent", "discrepant", "not_recomputable")
 # Why a number is not recomputed: the paper's gap, a check's, or the tool's. A claim declares the first or
@@ -209,10 +210,11 @@ def load_claims(path: Path) -> PaperClaims:
         unparseable printed value, or a discrepant / not_recomputable claim without a note.
     """
     path = Path(path)
+    data = read_bytes(path, "the paper's claims.toml", ClaimError, inside=path.parent)
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise ClaimError(f"{path}: starts with a byte-order mark (BOM); save it as UTF-8 without a BOM")
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ClaimError(f"{path}: file not found; every paper folder needs a claims.toml") from None
+        doc = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as e:
         raise ClaimError(f"{path}: not UTF-8 (byte {e.start})") from None
     except tomllib.TOMLDecodeError as e:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from reanalysis import audit, sources
 from reanalysis.datasets import rehash
-from reanalysis.engine import evaluate_all
+from reanalysis.engine import PAPER_NAME, evaluate_all
 from reanalysis.errors import ClaimError, ReanalysisError
 from reanalysis.diagnosis import fmt
 from reanalysis.results import (CARD, claims_csv, fmt_strength, comparisons_csv, mismatches, proportions_csv, pvalue_methods_csv, scorecard,
@@ -61,7 +61,7 @@ def _run(argv) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "rehash":
-            return _rehash(args.root / "datasets" / args.paper)
+            return _rehash(args.root / "datasets", args.paper)
         papers = evaluate_all(args.root / "datasets")
         if args.command == "list":
             return _list(papers)
@@ -145,7 +145,11 @@ def _check_quotes(paper, folders) -> bool:
     return True
 
 
-def _rehash(folder: Path) -> int:
+def _rehash(datasets: Path, paper: str) -> int:
+    if not PAPER_NAME.fullmatch(paper):
+        raise ReanalysisError(f"rehash: {paper!r} is not a paper's folder name (lower-case letters, digits and "
+                              "hyphens, a folder directly under datasets/)")
+    folder = datasets / paper
     if not (folder / "datapackage.json").is_file():
         raise ReanalysisError(f"{folder}: no such paper (expected {folder / 'datapackage.json'})")
     changed = rehash(folder)

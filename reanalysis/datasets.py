@@ -29,6 +29,7 @@ import pandas as pd
 
 from reanalysis import expressions, rounding
 from reanalysis.errors import DataError, locate
+from reanalysis.files import read_bytes
 
 _INTEGER = re.compile(r"[-+]?[0-9]+")  # ASCII digits only: int("1\u0669") is 19, and no cell is written so
 _NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
@@ -121,7 +122,8 @@ def rehash(folder: Path) -> list:
     meta = _read_json(meta_path)
     changed = []
     for res in meta["resources"]:
-        new = "sha256:" + hashlib.sha256((folder / res["path"]).read_bytes()).hexdigest()
+        path = _resolve(folder, res["path"], f"{meta_path}, resource {res.get('name')!r}")
+        new = "sha256:" + hashlib.sha256(read_bytes(path, f"listed as {res.get('name')!r}", DataError, folder)).hexdigest()
         if res.get("hash") != new:
             changed.append((res["name"], res.get("hash"), new))
             res["hash"] = new
@@ -131,10 +133,9 @@ def rehash(folder: Path) -> list:
 
 
 def _read_json(path: Path) -> dict:
+    data = read_bytes(path, "the paper's datapackage.json", DataError, inside=path.parent)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found; every paper folder needs a datapackage.json") from None
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise DataError(f"{path}: not UTF-8 (byte {e.start})") from None
     if text.startswith("\ufeff"):
@@ -223,10 +224,9 @@ def _load_table(folder: Path, res: dict, where: str, verify_hashes: bool) -> Tab
     if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
         raise DataError(f"{where}: 'schema.missingValues' must be a list of strings, got {codes!r}")
     missing_codes = set(codes)
+    data = read_bytes(path, f"listed in datapackage.json as {res['name']!r}", DataError, inside=folder)
     try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found (listed in datapackage.json as {res['name']!r})") from None
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise DataError(f"{path}: not UTF-8 (invalid byte at offset {e.start}); save the file as UTF-8") from None
     if text.startswith("\ufeff"):
@@ -342,7 +342,7 @@ def _claim_cells(res: dict, where: str, key: tuple, columns: dict) -> dict:
 
 
 def _check_hash(path: Path, res: dict, folder: Path) -> None:
-    actual = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    actual = "sha256:" + hashlib.sha256(read_bytes(path, f"listed as {res['name']!r}", DataError, folder)).hexdigest()
     recorded = res.get("hash")
     fix = f"if the change is deliberate, re-record it with `python -m reanalysis rehash {folder.name}`"
     if recorded is None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from reanalysis.errors import ClaimError, locate
+from reanalysis.files import read_bytes
 
 ENVIRONMENT = "REANALYSIS_SOURCES"
 DEFAULT = (Path("..") / "shared" / "seeds", Path(".sources"))
@@ -47,10 +48,11 @@ def read(path: Path) -> str:
         When the file is not UTF-8 or not well-formed XML.
     """
     path = Path(path)
+    data = read_bytes(path, "a source text", ValueError)
     try:
         if path.suffix.lower() == ".xml":
-            return " ".join(ElementTree.parse(path).getroot().itertext())
-        return path.read_text(encoding="utf-8")
+            return " ".join(ElementTree.fromstring(data).itertext())
+        return data.decode("utf-8")
     except (UnicodeDecodeError, ElementTree.ParseError) as e:
         raise ValueError(f"{path}: cannot be read as {'XML' if path.suffix.lower() == '.xml' else 'UTF-8 text'} "
                          f"({e})") from None

@@ -3,6 +3,7 @@ datasets. Every case must give exit status 2, one line on stderr naming where th
 no traceback, and nothing written to results/ or figures/ (for reproduce as for check)."""
 
 import json
+import os
 import re
 
 import pytest
@@ -246,3 +247,45 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(project, capsys, case,
 def test_rehash_of_an_unknown_paper_is_bad_input(project, capsys):
     assert main(["--root", str(project), "rehash", "nobody2099"]) == 2
     assert "no such paper" in capsys.readouterr().err
+
+
+def _symlink_out(project):
+    path = project / "datasets" / T3
+    outside = project / "outside.csv"
+    outside.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(outside)
+
+
+def _fifo(project):
+    path = project / "datasets" / T3
+    path.unlink()
+    os.mkfifo(path)
+
+
+def _claims_folder(project):
+    path = project / "datasets" / CL
+    path.unlink()
+    path.mkdir()
+
+
+FILE_CASES = [
+    ("a CSV symlinked out of its paper's folder", _symlink_out, "resolves outside"),
+    ("a FIFO in place of a CSV", _fifo, "is not a regular file (a FIFO, socket or device); expected a file"),
+    ("claims.toml a folder", _claims_folder, "claims.toml: the paper's claims.toml is a folder; expected a file"),
+]
+
+
+@pytest.mark.parametrize("case", FILE_CASES, ids=[c[0] for c in FILE_CASES])
+def test_files_that_are_not_plain_files_inside_the_paper_are_bad_input(project, capsys, case):
+    _, setup, message = case
+    setup(project)
+    assert main(["--root", str(project), "reproduce"]) == 2
+    out = capsys.readouterr()
+    assert out.err.startswith("reanalysis: error: ") and out.err.count("\n") == 1 and message in out.err, out.err
+    assert not (project / "results").exists()
+
+
+def test_rehash_stays_inside_datasets(project, capsys):
+    assert main(["--root", str(project), "rehash", "../elsewhere"]) == 2
+    assert "rehash: '../elsewhere' is not a paper's folder name" in capsys.readouterr().err
