@@ -162,17 +162,19 @@ def grim_mean(ctx: Context, params: dict) -> Recomputed:
     mean of that many such answers, a multiple of ``granularity / items``), is attainable at all."""
     n, items = arithmetic.n_of(ctx, params), params.get("items", 1)
     step = Fraction(Decimal(params["granularity"])) / items
-    each = f"means of {items} items in steps of {params['granularity']}" if items > 1 else f"steps of {params['granularity']}"
-    method = f"GRIM: means of n = {n} values in {each} are multiples of {_ratio(step / n)}"
+    each = (f"each the mean of {items} items in steps of {params['granularity']}" if items > 1
+            else f"in steps of {params['granularity']}")
+    method = (f"GRIM: means of n = {n} values {each} are multiples of {_ratio(step / n)}, read under "
+              f"{rounding.RULE_NAMES['nearest']}")
 
     def check(printed) -> Outcome:
-        mean = stats.grim(printed, n, step)
+        mean = stats.grim(printed, n, step, "nearest")
         if mean is not None:
             return Outcome(True, mean, f"; attainable mean {_ratio(mean)}")
         grid = step / n
         nearest = round(Fraction(printed.value) / grid) * grid
-        rule = printed.match(nearest)
-        return Outcome(False, nearest, f"; no attainable mean rounds half up to {printed.text}; nearest "
+        rule = next((r for r in rounding.RULES + rounding.DIRECTED if printed.interval(r).contains(nearest)), None)
+        return Outcome(False, nearest, f"; no attainable mean rounds to {printed.text}; nearest "
                        f"{_ratio(nearest)}"
                        + (f" (which gives {printed.text} only under {rounding.RULE_NAMES[rule]})" if rule else ""))
     return Recomputed(None, method, n, check=check)
@@ -186,8 +188,11 @@ def summary_value(ctx: Context, params: dict) -> Recomputed:
 
 
 def _mean_and_n(ctx: Context, params: dict) -> tuple:
-    """A summary row's printed mean (its column found by role) and the claim's n."""
-    return ctx.printed_cell(params["table"], params["row"], ctx.role(params["table"], "mean")), arithmetic.n_of(ctx, params)
+    """A summary row's printed mean (its column found by role) and the claim's n, at least 2 (an SD needs two)."""
+    n = arithmetic.n_of(ctx, params)
+    if n < 2:
+        ctx.fail(f"an SD needs n >= 2, got {n}")
+    return ctx.printed_cell(params["table"], params["row"], ctx.role(params["table"], "mean")), n
 
 
 def grimmer_sd(ctx: Context, params: dict) -> Recomputed:
@@ -195,14 +200,14 @@ def grimmer_sd(ctx: Context, params: dict) -> Recomputed:
     mean, n = _mean_and_n(ctx, params)
 
     def check(sd) -> Outcome:
-        found = stats.grimmer(mean, sd, n)
+        found = stats.grimmer(mean, sd, n, "nearest")
         if found is None:
             return Outcome(False, None, f"; no {n} whole numbers have mean {mean.text} and SD {sd.text}")
         total, squares = found
         return Outcome(True, exact.Root((squares - Fraction(total * total, n)) / (n - 1)),
                        f"; attainable with sum {total} and sum of squares {squares}")
-    return Recomputed(None, f"GRIMMER for whole-number data, n = {n}, mean {mean.text}, both mean and SD rounded "
-                      "half up", n, check=check)
+    return Recomputed(None, f"GRIMMER for whole-number data, n = {n}, mean {mean.text}, both read under "
+                      f"{rounding.RULE_NAMES['nearest']}", n, check=check)
 
 
 def debit_sd(ctx: Context, params: dict) -> Recomputed:
@@ -210,12 +215,15 @@ def debit_sd(ctx: Context, params: dict) -> Recomputed:
     mean, n = _mean_and_n(ctx, params)
 
     def check(sd) -> Outcome:
-        k = stats.debit(mean, sd, n)
+        k = stats.debit(mean, sd, n, "nearest")
         if k is None:
             return Outcome(False, None, f"; no count of ones out of {n} gives mean {mean.text} and SD {sd.text}")
         return Outcome(True, exact.Root(Fraction(k * (n - k), n * (n - 1))), f"; attainable with {k} ones out of {n}")
-    return Recomputed(None, f"DEBIT for binary (0/1) data, n = {n}, mean {mean.text}, both mean and SD rounded half up",
-                      n, check=check)
+    if not 0 <= mean.value <= 1:
+        ctx.fail(f"DEBIT needs the mean of a 0/1 variable, a proportion from 0 to 1; row {params['row']!r} prints "
+                 f"{mean.text}")
+    return Recomputed(None, f"DEBIT for binary (0/1) data, n = {n}, mean {mean.text}, both read under "
+                      f"{rounding.RULE_NAMES['nearest']}", n, check=check)
 
 
 def sd_feasible(ctx: Context, params: dict) -> Recomputed:
@@ -525,8 +533,10 @@ PARAMS = {
                             "rows = true }, a count cell { table, row, column }, or { value = \"14\" }"),
     "claims": Param("names", "other claims whose printed values are used"),
     "end": Param("choice", "which end of the printed range the claim is", ("low", "high")),
-    "floor": Param("number", "the variable's lower limit, when no range is printed"),
-    "ceiling": Param("number", "the variable's upper limit, when no range is printed (105 for SLEDAI-2K)"),
+    "floor": Param("number", "the variable's lower limit, when no range is printed (a whole number for the "
+                             "reconstructions, which also never look farther from the mean than SD (n - 1) / sqrt(n) "
+                             "and say which limit they used; in reconstruct_mark it bounds the rows without a range)"),
+    "ceiling": Param("number", "the variable's upper limit, when no range is printed (105 for SLEDAI-2K; as 'floor')"),
     "baseline_row": Param("key", "the summary row of the same variable at baseline"),
     "method": Param("choice", "the test or interval", stats.TWO_BY_TWO),
     "k_claim": Param("name", "the claim that prints the number of trials"),

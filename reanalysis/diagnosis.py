@@ -95,8 +95,11 @@ def directed_rounding(printed: rounding.Printed, value) -> Proposal | None:
         return None
     for rule in rounding.DIRECTED:
         if printed.interval(rule).contains(value):
+            rounded = printed.format(value)
+            if "\u2212" in printed.text:  # print the minus as the paper does
+                rounded = rounded.replace("-", "\u2212")
             return Proposal("directed_rounding", f"reproduced only by {rounding.RULE_NAMES[rule]}: {fmt(value)} prints "
-                            f"as {printed.text} under it, as {printed.format(value)} when rounded")
+                            f"as {printed.text} under it, as {rounded} when rounded")
     return None
 
 

@@ -408,12 +408,15 @@ def _judge_value(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
                                                 f"against {', '.join(claim.params['claims'])}; {claim.params['why']}"))
         elif spec.kind in ("value", "p_value"):
             proposals.extend(_propose(claim, ctx, rec.value))
-        else:  # a consistency check: only the declared alternatives can say what the printed value is
+        else:  # a consistency check: the declared alternatives may say what the printed value is; the check why not
             proposals.extend(p for p in _alternatives(claim, ctx) if p is not None)
+            if found.detail:
+                proposals.append(diagnosis.Proposal("rejected", f"the check rejects {printed.text}: "
+                                                    f"{found.detail.removeprefix('; ')}"))
     elif not found.decided:
         verdict = "not_recomputable"
-        proposals.append(diagnosis.Proposal("undetermined", "undetermined: the check's search ran out of budget "
-                                            f"without a proof either way for {printed.text}"))
+        proposals.append(diagnosis.Proposal("undetermined", f"the check cannot settle {printed.text}: "
+                                            f"{found.detail.removeprefix('; ')}"))
     elif found.strength == 0:
         verdict = "not_recomputable"
         proposals.append(diagnosis.cannot_fail(printed, found.neighbours))

@@ -196,7 +196,7 @@ def reconstruction_figure(data):
 
     n = len(data.items)
     with _rc():
-        fig = Figure(figsize=(2.6 * n, 3.0))
+        fig = Figure(figsize=(max(6.0, 2.6 * n), 3.0))  # one row alone still fits its caption
         axes = fig.subplots(1, n, squeeze=False)[0]
         for ax, letter, d in zip(axes, "abcdefgh", data.items):
             ax.bar(d.values, d.per_sample, width=0.8 if len(d.values) < 30 else 1.0, color="0.35")

@@ -48,7 +48,8 @@ SECTIONS = {
              "a word or mark states), `analysis` and its `params`, the audited `expected` verdict with its `note`, "
              "`decision_error`, `finding` (the id of one error of the paper several claims show), `same_as` (the "
              "same number printed elsewhere), `range_with` (the other end of a printed range), `assumption`, "
-             "`alternatives` (other computations a reader could suspect, for the diagnosis).",
+             "`alternatives` (other computations a reader could suspect, for the diagnosis). An id is lower-case words "
+             "joined by '-'; a `discrepant` or `not_recomputable` claim needs a `note`.",
 }
 FORMS = ["0.016", ".03", "+0.75", "\u22122.46", "5,933,845", "45%", "p = 0.04", "P<.001", "n = 9", "W = 3.5",
          "Seven", "Thirty-four", "17 years, 9 months", "[0.01, 0.05)"]
@@ -93,9 +94,10 @@ def markdown(datasets: Path = ROOT / "datasets", example: Path = ROOT / "docs" /
             "column of such values is then reproduced cell by cell (`cell`), and any statistic can use it.", "",
             "## Printed values", "",
             "`reported` keeps the text as printed. It stands for the interval of true values that round to it "
-            "(half up; half even, the stored binary value, either way at a tie and truncation are tried and named when "
-            "they are what matches; a value that prints only when rounded up or down is discrepant, and the diagnosis "
-            "says so).", "",
+            "(half up; half even, the stored binary value and truncation are tried and named when they are what "
+            "matches; a value that prints only when a tie is rounded down, or only when rounded up or down, is discrepant, "
+            "and the diagnosis says so). The consistency checks (GRIM, GRIMMER, DEBIT, the reconstructions) read a printed "
+            "value as rounded to nearest under any tie rule.", "",
             "| printed | reads as | interval |", "|---|---|---|"]
     for text in FORMS:
         p = rounding.parse(text)

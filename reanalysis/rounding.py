@@ -16,15 +16,16 @@ Rules
     Round the nearest binary double of the value half to even, as ``printf``, R's ``sprintf`` and
     Python's ``format`` print a stored number: an exact 2.675 is stored as 2.67499999999999982...
     and prints as ``"2.67"``. Differs from ``half_up`` only within about 1e-16 relative of a tie.
-``half_either``
-    Round half up or half down: at an exact tie either neighbour (scrutiny's ``"up_or_down"``).
-    ``"2.46"`` is ``[2.455, 2.465]``.
 ``truncate``
     Drop the digits past the last printed one (toward zero), as ages in completed years and
     months are. ``"17 years, 9 months"`` is ``[213, 214)`` months.
-``ceiling``, ``floor``
-    Round up or down (toward plus or minus infinity). Never accepted on their own: a value that
-    prints only under one of them is a discrepancy, and the diagnosis names the rule.
+``half_either``, ``ceiling``, ``floor``
+    Round a tie either way (scrutiny's ``"up_or_down"``: ``"2.46"`` is ``[2.455, 2.465]``), round up
+    or round down. No software prints that way by default, so none is accepted on its own: a value
+    that prints only under one of them is a discrepancy, and the diagnosis names the rule.
+``nearest``
+    The union of ``half_up``, ``half_even`` and ``binary``: rounding to nearest, whatever the tie
+    rule. The consistency checks (GRIM, GRIMMER, DEBIT, reconstruction) read printed values so.
 ``bound``
     A printed inequality (``"<0.05"``) stands for the open or closed half-line it states.
 """
@@ -41,14 +42,15 @@ from fractions import Fraction
 
 from reanalysis.exact import Root, to_decimal
 
-RULES = ("half_up", "half_even", "binary", "half_either", "truncate")  # accepted, tried in this order
-DIRECTED = ("ceiling", "floor")  # named in a diagnosis, never accepted
+RULES = ("half_up", "half_even", "binary", "truncate")  # accepted, tried in this order
+DIRECTED = ("half_either", "ceiling", "floor")  # named in a diagnosis, never accepted
 RULE_NAMES = {
     "half_up": "rounding half away from zero",
     "half_even": "rounding half to even",
     "binary": "rounding of the stored binary value (the nearest double, printed half to even as printf, "
               "R's sprintf and Python's format do)",
-    "half_either": "rounding either way at a tie",
+    "half_either": "rounding a tie down",
+    "nearest": "rounding to nearest (a tie half up, half to even or as the stored binary value rounds)",
     "truncate": "truncation (digits dropped, not rounded)",
     "ceiling": "rounding up (ceiling)",
     "floor": "rounding down (floor)",
@@ -125,8 +127,8 @@ class Interval:
                    for end in (self.low, self.high))
 
     def __str__(self) -> str:
-        low = "-inf" if self.low is None else _plain(self.low)
-        high = "inf" if self.high is None else _plain(self.high)
+        low = "-inf" if self.low is None else _shown(self.low)
+        high = "inf" if self.high is None else _shown(self.high)
         return f"{'[' if self.low_closed else '('}{low}, {high}{']' if self.high_closed else ')'}"
 
 
@@ -188,7 +190,9 @@ class Printed:
             even = (v / self.unit) % 2 == 0
             return Interval(v - half, v + half, even, even)
         if rule == "half_either":
-            return Interval(v - half, v + half, v != 0, v != 0)
+            return Interval(v - half, v + half, True, True)
+        if rule == "nearest":
+            return _union(self.interval(r) for r in ("half_up", "half_even", "binary"))
         if rule == "binary":
             return _binary_interval(v, self.unit)
         if rule == "ceiling":
@@ -201,7 +205,7 @@ class Printed:
             if v < 0:
                 return Interval(v - self.unit, v, False, True)
             return Interval(-self.unit, self.unit, False, False)
-        raise ValueError(f"unknown rounding rule {rule!r}; expected one of {', '.join(RULES + DIRECTED)}")
+        raise ValueError(f"unknown rounding rule {rule!r}; expected one of {', '.join(RULES + DIRECTED)}, nearest")
 
     def rules(self) -> tuple[str, ...]:
         """The rules to try, plain rounding first."""
@@ -214,8 +218,8 @@ class Printed:
         """
         if self.kind == "bound":
             raise ValueError(f"{self.text!r} is a bound and has no precision to print with")
-        if rule == "half_either":
-            raise ValueError("rounding either way at a tie prints a tie two ways; format under half_up or half_even")
+        if rule in ("half_either", "nearest"):
+            raise ValueError(f"{RULE_NAMES[rule]} prints a tie two ways; format under half_up or half_even")
         if rule == "binary":
             q = Decimal(float(x)).quantize(self.unit, rounding=ROUND_HALF_EVEN)
         else:
@@ -450,6 +454,16 @@ def _say(n: int) -> str:
     return f"{_say(n // size)} {word}" + (f" {_say(n % size)}" if n % size else "")
 
 
+def _union(intervals) -> Interval:
+    """The union of overlapping intervals, as one interval: the lowest low end and the highest high end, each
+    closed when any interval closes it there."""
+    ivs = list(intervals)
+    low = min(iv.low for iv in ivs)
+    high = max(iv.high for iv in ivs)
+    return Interval(low, high, any(iv.low == low and iv.low_closed for iv in ivs),
+                    any(iv.high == high and iv.high_closed for iv in ivs))
+
+
 def _binary_interval(v: Decimal, unit: Decimal) -> Interval:
     """The reals whose nearest double prints as ``v`` at precision ``unit`` (rule ``binary``).
 
@@ -487,6 +501,14 @@ def _binary_end(v: Decimal, unit: Decimal, direction: float) -> tuple:
 def as_decimal(x: float) -> Decimal:
     """The shortest decimal that round-trips to the double ``x`` (its ``repr``)."""
     return Decimal(repr(float(x)))
+
+
+def _shown(d: Decimal) -> str:
+    """An interval end as text: plain, or, for the long exact ends the binary rule gives (the midpoint between two
+    doubles), about 17 significant digits after a "~" (display only; comparisons use the exact end)."""
+    if len(d.as_tuple().digits) <= 20:
+        return _plain(d)
+    return "~" + _plain(Decimal(f"{d:.17g}"))
 
 
 def _plain(d: Decimal) -> str:

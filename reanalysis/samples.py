@@ -20,10 +20,14 @@ from scipy import stats as scipy_stats
 
 from reanalysis import arithmetic, exact, reconstruct
 from reanalysis.context import Context, Outcome, Recomputed
+from reanalysis.rounding import Interval
 
 BUDGET = 200_000  # depth-first nodes per enumeration; past it a seeded search looks for one sample
 KEEP = 10_000  # samples kept for the figure (C3's 2,984 in kagawa's Table 1 all fit)
 _ROLES = ("mean", "sd", "range_low", "range_high")
+
+
+ANY = Interval(None, None, False, False)  # a summary left out of a reconstruction: any value will do
 
 
 @functools.lru_cache(maxsize=4096)  # a row's claims, their neighbours and the figure ask for the same samples
@@ -49,23 +53,31 @@ def summary(ctx: Context, params: dict) -> dict:
     return cells
 
 
-def rebuild(ctx: Context, params: dict, cells: dict, n: int, count: bool = True):
+def rebuild(ctx: Context, params: dict, cells: dict, n: int, count: bool = True, use_sd: bool = True,
+            use_range: bool = True):
     """The reconstruction for printed ``cells`` (a :func:`summary`, possibly with one value moved), and the
-    limits it used, as a phrase; without ``count``, only whether a sample exists."""
-    if "range_low" in cells:
-        for name in ("floor", "ceiling"):
-            if name in params:
-                ctx.fail(f"'{name}' applies only without a printed range; row {params['row']!r} prints one")
+    limits it used, as a phrase (None when the limits are empty); without ``count``, only whether a sample
+    exists. ``use_sd`` / ``use_range`` False leave the row's SD or printed range out."""
+    mean, sd = cells["mean"].interval("nearest"), cells["sd"].interval("nearest") if use_sd else ANY
+    if "range_low" in cells and use_range:
         low, high = (_whole(ctx, cells[end], "its range end") for end in ("range_low", "range_high"))
         if low > high:
             return None, f"range {low} to {high}"
-        return _rebuild(n, cells["mean"].interval("half_up"), cells["sd"].interval("half_up"), low, high, True,
-                        count), f"range {low} to {high}, both attained"
-    mean, sd = cells["mean"].interval("half_up"), cells["sd"].interval("half_up")
-    reach = Fraction(sd.high) * (n - 1) / Fraction(math.isqrt(n * 10 ** 12), 10 ** 6)  # sqrt(n) rounded down
-    low = _limit(ctx, params, "floor", math.floor(Fraction(mean.low) - reach))
-    high = _limit(ctx, params, "ceiling", math.ceil(Fraction(mean.high) + reach))
-    return _rebuild(n, mean, sd, low, high, False, count), f"values from {low} to {high}"
+        return _rebuild(n, mean, sd, low, high, True, count), f"range {low} to {high}, both attained"
+    if use_sd:  # no value lies farther than SD (n - 1) / sqrt(n) from the mean
+        reach = Fraction(sd.high) * (n - 1) / Fraction(math.isqrt(n * 10 ** 12), 10 ** 6)  # sqrt(n) rounded down
+        near = math.floor(Fraction(mean.low) - reach), math.ceil(Fraction(mean.high) + reach)
+        how = "the farthest a value can lie from the mean, SD (n - 1) / sqrt(n)"
+    else:  # without the SD only the mean counts: n values at its two nearest whole numbers reach every attainable mean
+        near = math.floor(Fraction(mean.low)), math.ceil(Fraction(mean.high))
+        how = "the whole numbers either side of the mean"
+    low, high = _limit(ctx, params, "floor", near[0]), _limit(ctx, params, "ceiling", near[1])
+    if "floor" in params and "ceiling" in params and params["floor"] > params["ceiling"]:
+        ctx.fail(f"'floor' {params['floor']} is above 'ceiling' {params['ceiling']}")
+    phrase = f"values from {low} to {high} ({how}{', within the floor and ceiling' if 'floor' in params or 'ceiling' in params else ''})"
+    if low > high:
+        return None, phrase
+    return _rebuild(n, mean, sd, low, high, False, count), phrase
 
 
 def _limit(ctx: Context, params: dict, name: str, reach: int) -> int:
@@ -83,18 +95,38 @@ def _whole(ctx: Context, printed, what: str) -> int:
     return int(printed.value)
 
 
-def _check(ctx: Context, params: dict, judged: str, statistic) -> Recomputed:
-    """A check that puts each printed value in place of the row's ``judged`` cell and rebuilds the samples."""
-    n = arithmetic.n_of(ctx, params)
+def _cells(ctx: Context, params: dict, n: int) -> dict:
     if n < 2:
         ctx.fail(f"a reconstruction needs n >= 2, got {n}")
     cells = summary(ctx, params)
+    if "range_low" in cells:
+        for name in ("floor", "ceiling"):
+            if name in params:
+                ctx.fail(f"'{name}' applies only without a printed range; row {params['row']!r} prints one")
+    return cells
+
+
+def _check(ctx: Context, params: dict, judged: str, statistic, use_sd: bool = True) -> Recomputed:
+    """A check that puts each printed value in place of the row's ``judged`` cell and rebuilds the samples.
+
+    A range end is judged only when the row's mean and SD admit some sample at all, range aside: otherwise the
+    fault lies with them (their own claims say so) and the range end check is undetermined.
+    """
+    n = arithmetic.n_of(ctx, params)
+    cells = _cells(ctx, params, n)
     if judged not in cells:
         ctx.fail(f"row {params['row']!r} of table {params['table']!r} prints no {judged.replace('_', ' ')}")
-    shown = _shown(cells)
+    blocked = ""
+    if judged.startswith("range"):
+        found, limits = rebuild(ctx, params, cells, n, count=False, use_range=False)
+        if found is not None and found.exists is False:
+            blocked = f"; undetermined: the printed mean and SD admit no sample at all ({limits}: {found.method})"
 
     def check(printed) -> Outcome:  # the row as printed is counted; a value put in its place only searched for
-        found, limits = rebuild(ctx, params, {**cells, judged: printed}, n, count=printed == cells[judged])
+        if blocked:
+            return Outcome(True, None, blocked, decided=False)
+        found, limits = rebuild(ctx, params, {**cells, judged: printed}, n, count=printed == cells[judged],
+                                use_sd=use_sd)
         if found is None:
             return Outcome(False, None, f"; the {limits} is empty")
         if found.exists is None:
@@ -103,7 +135,8 @@ def _check(ctx: Context, params: dict, judged: str, statistic) -> Recomputed:
             return Outcome(False, None, f"; {limits}: {found.method}")
         example = ", ".join(map(str, found.samples[0]))
         return Outcome(True, statistic(found.samples[0]), f"; {limits}: {found.method}; e.g. {example}")
-    return Recomputed(None, f"reconstruction of n = {n} whole numbers from the printed {shown}", n, check=check)
+    used = {**cells} if use_sd else {k: v for k, v in cells.items() if k != "sd"}
+    return Recomputed(None, f"reconstruction of n = {n} whole numbers from the printed {_shown(used)}", n, check=check)
 
 
 def reconstruct_sd(ctx: Context, params: dict) -> Recomputed:
@@ -112,8 +145,9 @@ def reconstruct_sd(ctx: Context, params: dict) -> Recomputed:
 
 
 def reconstruct_mean(ctx: Context, params: dict) -> Recomputed:
-    """A printed mean of whole-number data: some sample with the row's printed n, SD and range must have it."""
-    return _check(ctx, params, "mean", lambda s: Fraction(sum(s), len(s)))
+    """A printed mean of whole-number data: some sample with the row's printed n and range must have it (GRIM with
+    the range; the SD is judged given the mean, by ``reconstruct_sd``, so a wrong SD is never blamed on the mean)."""
+    return _check(ctx, params, "mean", lambda s: Fraction(sum(s), len(s)), use_sd=False)
 
 
 def reconstruct_range(ctx: Context, params: dict) -> Recomputed:
@@ -126,18 +160,25 @@ def reconstruct_range(ctx: Context, params: dict) -> Recomputed:
 def reconstruct_mark(ctx: Context, params: dict) -> Recomputed:
     """A significance mark (or its absence) against whole-number samples: some sample of the baseline row and
     some of the follow-up row, paired patient by patient in some order, must give a paired t-test p in the
-    range the mark states."""
+    range the mark states. ``floor`` and ``ceiling`` bound the rows that print no range."""
     n = arithmetic.n_of(ctx, params)
+    if n < 2:
+        ctx.fail(f"a reconstruction needs n >= 2, got {n}")
     rows = [(row, summary(ctx, {**params, "row": row})) for row in (params["baseline_row"], params["row"])]
     built = [rebuild(ctx, {**params, "row": row}, cells, n) for row, cells in rows]
     method = (f"paired t-test on samples of n = {n} whole numbers, baseline {_shown(rows[0][1])} vs {_shown(rows[1][1])}, "
               "every pair of samples in every patient order (scipy.stats.t; R: t.test(after, before, paired = TRUE)); "
-              + "; ".join(f"{row}: {limits}: {found.method}" for (row, _), (found, limits) in zip(rows, built)))
-    complete = all(found is not None and found.count is not None and found.count <= KEEP for found, _ in built)
+              + "; ".join(f"{row}: {limits}" + (f": {found.method}" if found else " is empty")
+                          for (row, _), (found, limits) in zip(rows, built)))
+    empty = [row for (row, _), (found, _) in zip(rows, built) if found is None or found.exists is False]
+    complete = not empty and all(found.count is not None and found.count <= KEEP for found, _ in built)
     pairs = _pair_extremes(built[0][0].samples, built[1][0].samples) if complete else ()
 
     def check(reading) -> Outcome:
         iv = reading.interval("bound")
+        if empty:
+            return Outcome(True, None, f"; undetermined: no sample fits the printed values of {' and '.join(empty)}, so "
+                           "no mark can be judged against them", decided=False)
         if not complete:
             return Outcome(True, None, "; undetermined: the samples are not all enumerated", decided=False)
         for p_low, p_high, before, after in pairs:
@@ -206,7 +247,7 @@ class Distribution:
 def distribution(ctx: Context, table: str, row, n: int) -> Distribution:
     """The samples of a summary row as printed, reduced to how often each value occurs (for a figure)."""
     params = {"table": table, "row": row}
-    cells = summary(ctx, params)
+    cells = _cells(ctx, params, n)
     found, limits = rebuild(ctx, params, cells, n)
     if found is None or not found.samples:
         ctx.fail(f"row {row!r} of table {table!r}: no sample of whole numbers fits its printed values, so none can "
@@ -222,5 +263,5 @@ def distribution(ctx: Context, table: str, row, n: int) -> Distribution:
 
 
 def _shown(cells: dict) -> str:
-    return f"mean {cells['mean'].text}, SD {cells['sd'].text}" + (
+    return f"mean {cells['mean'].text}" + (f", SD {cells['sd'].text}" if "sd" in cells else "") + (
         f", range {cells['range_low'].text} to {cells['range_high'].text}" if "range_low" in cells else "")

@@ -318,7 +318,7 @@ def _pair(before, after) -> tuple[np.ndarray, np.ndarray]:
 GRIMMER_ENUMERATION = 200_000  # depth-first nodes the exact enumeration may visit before the bound alone decides
 
 
-def grimmer(mean, sd, n: int):
+def grimmer(mean, sd, n: int, rule: str = "half_up"):
     """GRIMMER test for integer data: a sample of ``n`` whole numbers that gives both printed values.
 
     Parameters
@@ -326,6 +326,8 @@ def grimmer(mean, sd, n: int):
     mean, sd : reanalysis.rounding.Printed
         The printed mean and SD (sample SD, n - 1 denominator).
     n : int
+    rule : str
+        The rounding rule both are read under (``"nearest"``: any tie rule).
 
     Returns
     -------
@@ -356,7 +358,7 @@ def grimmer(mean, sd, n: int):
     """
     if not isinstance(n, int) or n < 2:
         raise ValueError(f"GRIMMER needs a whole n >= 2, got {n!r}")
-    m_iv, s_iv = mean.interval("half_up"), sd.interval("half_up")
+    m_iv, s_iv = mean.interval(rule), sd.interval(rule)
     found = _grimmer_bound(m_iv, s_iv, n)
     if found is None:
         return None
@@ -391,7 +393,7 @@ def _grimmer_bound(m_iv, s_iv, n: int):
     return None
 
 
-def debit(mean, sd, n: int) -> int | None:
+def debit(mean, sd, n: int, rule: str = "half_up") -> int | None:
     """DEBIT test for binary data: a whole count of ones that gives both a printed mean and a printed SD.
 
     Parameters
@@ -399,6 +401,8 @@ def debit(mean, sd, n: int) -> int | None:
     mean, sd : reanalysis.rounding.Printed
         The printed mean (a proportion, 0 to 1) and sample SD (n - 1 denominator) of a 0/1 variable.
     n : int
+    rule : str
+        The rounding rule both are read under (``"nearest"``: any tie rule).
 
     Returns
     -------
@@ -422,7 +426,7 @@ def debit(mean, sd, n: int) -> int | None:
     """
     if not isinstance(n, int) or n < 2:
         raise ValueError(f"DEBIT needs a whole n >= 2, got {n!r}")
-    m_iv, s_iv = mean.interval("half_up"), sd.interval("half_up")
+    m_iv, s_iv = mean.interval(rule), sd.interval(rule)
     for k in range(max(0, math.floor(Fraction(m_iv.low) * n)), min(n, math.ceil(Fraction(m_iv.high) * n)) + 1):
         if m_iv.contains(Fraction(k, n)) and s_iv.contains(Root(Fraction(k * (n - k), n * (n - 1)))):
             return k

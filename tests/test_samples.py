@@ -53,14 +53,16 @@ def test_range_ends_and_means_are_judged_by_the_same_samples(kagawa):
     assert not _judged(kagawa, "reconstruct_range", {"table": "table1", "row": "sledai", "n": EIGHT, "end": "high"},
                        "23")[0].accepted  # 8 scores from 20 to 23 averaging 22.0 cannot have an SD of 2.1
     mean, _ = _judged(kagawa, "reconstruct_mean", {"table": "table1", "row": "sle_duration", "n": EIGHT}, "1.1")
-    assert mean.value == Fraction(9, 8) and mean.strength == Fraction(3, 5)
+    assert mean.value == Fraction(9, 8) and mean.strength == Fraction(7, 20)  # the mean is judged without the SD
 
 
 def test_without_a_range_the_limits_or_the_reach_of_the_sd_bound_the_values(kagawa):
     params = {"table": "table2", "row": "sledai-month2", "n": EIGHT, "floor": 0, "ceiling": 105}
     found, _ = _judged(kagawa, "reconstruct_sd", params, "2.8")
     # no value lies farther than 2.85 x 7 / sqrt(8) = 7.05 from a mean below 3.35: the ceiling 105 never binds
-    assert found.accepted and "values from 0 to 11: exhaustive" in found.detail and ": 38 samples" in found.detail
+    assert found.accepted and ": 38 samples" in found.detail
+    assert found.detail.startswith("; values from 0 to 11 (the farthest a value can lie from the mean, SD (n - 1) / "
+                                   "sqrt(n), within the floor and ceiling): exhaustive")
 
 
 def test_a_value_put_in_place_of_the_printed_one_is_searched_not_counted(kagawa):
@@ -107,7 +109,7 @@ def test_a_significance_mark_holds_for_some_pair_of_samples_in_some_patient_orde
     rec = recompute(_ctx(kagawa), "reconstruct_mark", params)
     found = judge(parse("<0.01"), rec, ANALYSES["reconstruct_mark"].domain, verbal=True)
     assert found.accepted and found.decided and found.strength == 1  # "≥0.01": no pair, no order reaches it
-    assert "sledai-baseline: values from 16 to 28: exhaustive" in rec.method and ": 45 samples" in rec.method
+    assert "sledai-baseline: values from 16 to 28 (" in rec.method and ": 45 samples" in rec.method
     assert ": 38 samples" in rec.method and "paired with (0, 0, 0, 4, 4, 6, 6, 6)" in found.detail
 
 
@@ -128,3 +130,27 @@ def test_the_extreme_p_values_of_a_pair_are_its_sorted_and_reverse_sorted_orders
     assert low == pytest.approx(min(every)) and high == pytest.approx(max(every))
     assert set(np.round(list(samples._every_order(before, after)), 12)) == set(np.round(every, 12))  # 12 orders
     assert math.isnan(samples._paired_p(np.array((1, 2)), np.array((1, 2))))  # no difference at all: no test
+
+
+def test_floor_above_ceiling_is_bad_input_and_limits_that_leave_no_room_are_no_sample(kagawa):
+    base = {"table": "table2", "row": "sledai-month2", "n": EIGHT}
+    with pytest.raises(ClaimError, match="'floor' 10 is above 'ceiling' 0"):
+        recompute(_ctx(kagawa), "reconstruct_sd", {**base, "floor": 10, "ceiling": 0}).check(parse("2.8"))
+    found, _ = _judged(kagawa, "reconstruct_sd", {**base, "floor": 20}, "2.8")  # a floor above the mean's reach
+    assert not found.accepted and "is empty" in found.detail
+
+
+def test_a_mark_on_a_row_no_sample_fits_is_undetermined_not_a_crash(kagawa):
+    params = {"table": "table2", "row": "anti_dsdna-month2", "baseline_row": "anti_dsdna-baseline", "n": EIGHT,
+              "floor": 0}
+    found = judge(parse("<0.01"), recompute(_ctx(kagawa), "reconstruct_mark", params),
+                  ANALYSES["reconstruct_mark"].domain, verbal=True)
+    assert found.accepted and not found.decided and "no sample fits the printed values of anti_dsdna-month2" in found.detail
+
+
+@pytest.mark.parametrize("analysis", ["grimmer_sd", "debit_sd", "reconstruct_mark"])
+def test_an_sd_check_with_n_of_1_is_bad_input(kagawa, analysis):
+    params = {"table": "table2", "row": "sledai-month2", "baseline_row": "sledai-baseline", "n": {"value": "1"}}
+    params = {k: v for k, v in params.items() if analysis == "reconstruct_mark" or k != "baseline_row"}
+    with pytest.raises(ClaimError, match="n >= 2, got 1"):
+        recompute(_ctx(kagawa), analysis, params)
