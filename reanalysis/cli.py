@@ -15,13 +15,12 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from reanalysis import audit, sources
+from reanalysis import audit, outputs, sources
 from reanalysis.datasets import rehash
 from reanalysis.engine import PAPER_NAME, evaluate_all
 from reanalysis.errors import ClaimError, ReanalysisError
 from reanalysis.diagnosis import fmt
-from reanalysis.results import (CARD, claims_csv, fmt_strength, comparisons_csv, mismatches, proportions_csv, pvalue_methods_csv, scorecard,
-                                write_files)
+from reanalysis.results import (CARD, claims_csv, fmt_strength, comparisons_csv, mismatches, proportions_csv, pvalue_methods_csv, scorecard)
 
 
 def main(argv=None) -> int:
@@ -60,6 +59,7 @@ def _run(argv) -> int:
     rehash_cmd.add_argument("paper", help="the paper's folder name under datasets/")
     args = parser.parse_args(argv)
     try:
+        outputs.recover(args.root)  # a run killed while it swapped outputs in is finished first
         if args.command == "rehash":
             return _rehash(args.root / "datasets", args.paper)
         papers = evaluate_all(args.root / "datasets")
@@ -74,7 +74,8 @@ def _run(argv) -> int:
             print(f"reanalysis: note: quotes of {paper} not checked: {source} is not in "
                   f"{os.pathsep.join(str(f) for f in folders)} (see --sources)", file=sys.stderr)
         if args.command in ("reproduce", "report"):
-            write_files(_outputs(papers, args.root, full=args.command == "reproduce"))
+            _publish(args.root, _outputs(papers, args.root, full=args.command == "reproduce"),
+                     full=args.command == "reproduce")
         return _summary(papers)
     except ReanalysisError as e:
         print(f"reanalysis: error: {e}", file=sys.stderr)
@@ -86,19 +87,27 @@ def _outputs(papers, root: Path, full: bool) -> dict:
     from reanalysis import figures, report
 
     svgs = {}
+
+    def add(name: str, svg) -> None:
+        if name in svgs:
+            raise ReanalysisError(f"two figures would both be written to {name}; rename the comparison, figure or "
+                                  "pooled estimate whose id makes that name")
+        svgs[name] = svg()
+
     for p in papers:
         for c in p.comparisons:
-            svgs[report.figure_name(p.paper, c.data.comparison.id)] = figures.to_svg(figures.paired_figure(c))
+            add(report.figure_name(p.paper, c.data.comparison.id), lambda c=c: figures.to_svg(figures.paired_figure(c)))
         if p.proportions:
-            svgs[report.figure_name(p.paper, "proportions")] = figures.to_svg(
-                figures.proportions_figure(p.proportions, f"{p.paper}: proportions with exact 95% CIs"))
+            add(report.figure_name(p.paper, "proportions"), lambda p=p: figures.to_svg(
+                figures.proportions_figure(p.proportions, f"{p.paper}: proportions with exact 95% CIs")))
         for f in p.figures:
             draw = {"remission_bars": figures.remission_figure, "summary_panels": figures.panels_figure,
                     "reconstruction": figures.reconstruction_figure}[f.kind]
-            svgs[report.figure_name(p.paper, f.id)] = figures.to_svg(draw(f))
+            add(report.figure_name(p.paper, f.id), lambda f=f, draw=draw: figures.to_svg(draw(f)))
         for pooled in p.pooled:
-            svgs[report.figure_name(p.paper, f"forest-{pooled.id}")] = figures.to_svg(figures.forest_figure(pooled))
-    svgs[report.CROSS_STUDY] = figures.to_svg(figures.cross_study_figure(papers))
+            add(report.figure_name(p.paper, f"forest-{pooled.id}"),
+                lambda pooled=pooled: figures.to_svg(figures.forest_figure(pooled)))
+    add(report.CROSS_STUDY, lambda: figures.to_svg(figures.cross_study_figure(papers)))
     files = {root / name: text for name, text in svgs.items()}
     files[root / "results" / "report.md"] = report.markdown(papers)
     files[root / "results" / "report.html"] = report.html_page(papers, svgs)
@@ -108,6 +117,17 @@ def _outputs(papers, root: Path, full: bool) -> dict:
         files[root / "results" / "proportions.csv"] = proportions_csv(papers)
         files[root / "results" / "pvalue_methods.csv"] = pvalue_methods_csv(papers)
     return files
+
+
+def _publish(root: Path, files: dict, full: bool) -> None:
+    """Swap the new output set in whole (``report`` carries the tables it does not rebuild over), or say in one
+    line why it could not be written; the old set then stays as it was."""
+    keep = () if full else tuple(p.relative_to(root) for p in (root / "results").glob("*.csv"))
+    try:
+        outputs.publish(root, files, keep)
+    except OSError as e:
+        raise ReanalysisError(f"cannot write the outputs under {root}: {e.strerror or e} ({e.filename}); the previous "
+                              "outputs are unchanged") from None
 
 
 def _summary(papers) -> int:

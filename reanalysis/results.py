@@ -1,15 +1,14 @@
 """The results datasets: ``results/claims.csv`` (one row per printed number) and
 ``results/comparisons.csv`` (each paired comparison with its sensitivity tests).
 
-Rendering is separate from writing so that every output is built before any file is touched.
+Rendering is separate from writing (:mod:`reanalysis.outputs`) so that every output is built before any file
+is touched.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -119,29 +118,6 @@ def mismatches(papers) -> list:
     """Verdicts that differ from their audited verdict or their audited decision-error flag."""
     return [v for p in papers for v in p.verdicts
             if v.verdict != v.expected or v.decision_error != v.expected_decision_error]
-
-
-def write_files(files: dict) -> None:
-    """Write ``{path: text}``; each file goes to a temporary sibling first and is renamed into place."""
-    for path, text in files.items():
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                f.write(text)
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would make every output private to its writer
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-
-def _umask() -> int:
-    """The process's file-creation mask (reading it means setting it, so it is set straight back)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _csv(header, rows) -> str:

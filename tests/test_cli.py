@@ -168,3 +168,39 @@ def test_a_reader_that_goes_away_is_not_a_crash():
     res = subprocess.run(["bash", "-c", f"set -o pipefail; {sys.executable} -m reanalysis --root {ROOT} list | head -1"],
                          capture_output=True, text=True, timeout=300)
     assert res.returncode in (0, 141) and "Traceback" not in res.stderr
+
+
+def test_a_write_failure_is_one_line_and_the_old_outputs_stay(project, monkeypatch, capsys):
+    import errno
+
+    from reanalysis import cli, outputs
+
+    assert cli.main(["--root", str(project), "reproduce"]) == 0
+    before = {p: p.read_bytes() for p in (project / "results").rglob("*") if p.is_file()}
+    real = outputs.os.fsync
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device", str(project / "results"))
+
+    monkeypatch.setattr(outputs.os, "fsync", full)
+    capsys.readouterr()
+    assert cli.main(["--root", str(project), "reproduce"]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("reanalysis: note:")]
+    assert len(err) == 1 and "cannot write the outputs under" in err[0] and "No space left on device" in err[0]
+    monkeypatch.setattr(outputs.os, "fsync", real)
+    assert {p: p.read_bytes() for p in (project / "results").rglob("*") if p.is_file()} == before
+
+
+def test_two_figures_with_one_file_name_are_refused_before_anything_is_written(project, capsys):
+    from reanalysis import cli
+
+    path = project / "datasets" / "ohtomo2005" / "claims.toml"
+    path.write_text(path.read_text().replace('"relapses"', '"proportions"'))
+    assert cli.main(["--root", str(project), "rehash", "ohtomo2005"]) == 0
+    assert cli.main(["--root", str(project), "check"]) == 0  # check draws nothing
+    capsys.readouterr()
+    assert cli.main(["--root", str(project), "reproduce"]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("reanalysis: note:")]
+    assert err == ["reanalysis: error: two figures would both be written to figures/ohtomo2005/proportions.svg; "
+                   "rename the comparison, figure or pooled estimate whose id makes that name"]
+    assert not (project / "results").exists()

@@ -4,7 +4,7 @@ import io
 import pytest
 
 from reanalysis.results import (CLAIM_COLUMNS, claims_csv, comparisons_csv, mismatches, proportions_csv,
-                                pvalue_methods_csv, scorecard, write_files)
+                                pvalue_methods_csv, scorecard)
 
 CONTRACT = ("paper", "claim_id", "location", "quote", "reported", "recomputed", "verdict", "method", "decision_error",
             "diagnosis")
@@ -55,14 +55,6 @@ def test_scorecard_counts_every_claim(ohtomo):
     assert mismatches([ohtomo]) == []
 
 
-def test_write_files_replaces_whole_files_and_leaves_no_temporaries(tmp_path):
-    target = tmp_path / "results" / "claims.csv"
-    write_files({target: "a\n"})
-    write_files({target: "b\n"})
-    assert target.read_text() == "b\n"
-    assert [p.name for p in target.parent.iterdir()] == ["claims.csv"]
-
-
 def test_outputs_equal_the_committed_results():
     """Evaluated afresh in this process (no shared fixture), every committed results table is reproduced
     byte for byte: verdicts, recomputed values, methods, diagnoses, intervals."""
@@ -106,14 +98,3 @@ def test_a_cell_starting_with_a_carriage_return_is_neutralised():
     from reanalysis.results import spreadsheet_safe
 
     assert spreadsheet_safe("\rx") == "'\rx"
-
-
-def test_written_files_are_readable_by_others_as_the_umask_allows(tmp_path):
-    import os
-
-    old = os.umask(0o022)
-    try:
-        write_files({tmp_path / "results" / "a.csv": "x\n"})
-    finally:
-        os.umask(old)
-    assert (tmp_path / "results" / "a.csv").stat().st_mode & 0o777 == 0o644
