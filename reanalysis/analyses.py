@@ -475,7 +475,7 @@ class Param:
             want = "a table {column, op, value}"
         elif self.type == "decimal":
             ok = isinstance(value, str) and _positive_decimal(value)
-            want = 'a positive decimal written as a string, such as "1" or "0.01"'
+            want = 'a positive decimal written as a string, such as "1" or "0.01", of at most 20 digits from 1e-12 to 1e12'
         elif self.type == "ratio":
             ok = isinstance(value, str) and all(_positive_decimal(t) for t in value.split("/", 1))
             want = 'a positive decimal or ratio of decimals written as a string, such as "12" or "365.25/7"'
@@ -501,17 +501,17 @@ class Param:
 
 
 def _decimal(text: str) -> bool:
+    """A finite decimal of at most 20 digits between 1e-12 and 1e12 in size (or 0): exact arithmetic on anything
+    larger or finer (``1e-999999999``) would run without bound."""
     try:
-        return Decimal(text).is_finite()
+        d = Decimal(text)
     except InvalidOperation:
         return False
+    return d.is_finite() and len(d.as_tuple().digits) <= 20 and (d == 0 or -12 <= d.adjusted() <= 12)
 
 
 def _positive_decimal(text: str) -> bool:
-    try:
-        return Decimal(text).is_finite() and Decimal(text) > 0
-    except InvalidOperation:
-        return False
+    return _decimal(text) and Decimal(text) > 0
 
 
 PARAMS = {

@@ -417,11 +417,38 @@ def _no_control_characters(path: Path, value, where: str) -> None:
             _no_control_characters(path, item, f"{where}[{i + 1}]")
 
 
+# The type of every key that is not text: (Python types, what a message calls them); None where a later check
+# says more (the sections of the file, a printed value, a part, a flag). Every other key is text.
+_SAID_LATER = (None, "")
+_TYPED = {
+    "file": {key: _SAID_LATER for key in KEYS["file"]},
+    "paper": {"alpha": ((float,), "a number such as 0.05"), "decimal_comma": _SAID_LATER,
+              "report_notes": ((list,), "a list of strings")},
+    "subset": {"where": ((dict,), "a condition table")},
+    "proportion": {"where": ((dict,), "a condition table")},
+    "remission_bars": {"bar": ((list,), "a list of bars")},
+    "summary_panels": {"variables": ((list,), "a list of row names")},
+    "reconstruction": {"rows": ((list,), "a list of row keys"), "n": ((dict,), "a reference table")},
+    "bar": {"month": ((int,), "a whole number")},
+    "pooled": {"trials": ((list,), "a list of trials")},
+    "trial": {"treatment": ((list,), "a list of row keys"), "comparator": ((list,), "a list of row keys")},
+    "claim": {"params": ((dict,), "a table"), "alternatives": ((list,), "a list of tables"),
+              "decision_error": _SAID_LATER, "part": _SAID_LATER, "reported": _SAID_LATER},
+    "alternative": {"params": ((dict,), "a table")},
+}
+
+
 def _known(path: Path, entry: dict, part: str, where: str) -> None:
-    """Refuse any key that ``part`` of a claims file does not hold (a typo such as ``alpah``)."""
+    """Refuse any key that ``part`` of a claims file does not hold (a typo such as ``alpah``), and any value of the
+    wrong type (``note = 5``, a list for a table name)."""
     unknown = sorted(set(entry) - KEYS[part])
     if unknown:
         raise ClaimError(f"{path}: {where} has unknown key {unknown[0]!r}; allowed: {', '.join(sorted(KEYS[part]))}")
+    typed = _TYPED.get(part, {})
+    for key, value in entry.items():
+        kinds, said = typed.get(key, ((str,), "a string"))
+        if kinds is not None and (isinstance(value, bool) != (bool in kinds) or not isinstance(value, kinds)):
+            raise ClaimError(f"{path}: {where}, key {key!r} must be {said}, got {value!r}"[:300])
 
 
 def _require(path: Path, entry: dict, keys: tuple, cid: str) -> None:

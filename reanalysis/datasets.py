@@ -373,6 +373,8 @@ def _cell(raw: str, field: dict, missing_codes: set, where: str):
             raise DataError(f"{where}: value {raw!r} is a missing-value code but the field is required")
         return None
     kind = field["type"]
+    if kind in ("integer", "number") and len(raw) > 30:
+        raise DataError(f"{where}: value {raw[:40]!r}... has {len(raw)} characters; a numeric cell has at most 30")
     if kind == "integer":
         if not _INTEGER.fullmatch(raw):
             raise DataError(f"{where}: value {raw!r} is not an integer")

@@ -6,6 +6,7 @@ It is the only module that knows all three. It computes and judges; it writes no
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -396,6 +397,11 @@ def _judge_value(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
         return replace(_verdict(paper, claim, None, "not_recomputable", rec.method, "", (diagnosis.circular(cells),),
                                 False, n=rec.n), reason="source_lacks_data")
     spec = ANALYSES[claim.analysis]
+    if rec.check is None and isinstance(rec.value, float) and not math.isfinite(rec.value):
+        undefined = diagnosis.Proposal("undefined", f"the statistic is undefined for these data ({rec.method} gives "
+                                       f"{rec.value}): a t-test on differences that are all equal, for one")
+        return replace(_verdict(paper, claim, None, "not_recomputable", rec.method, "", (undefined,), False, n=rec.n),
+                       reason="check_cannot_fail")
     found = judge(printed, rec, spec.domain, verbal=claim.reads_as is not None)
     method = rec.method + found.detail
     proposals = []

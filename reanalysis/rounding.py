@@ -330,9 +330,16 @@ def parts(text: str, decimal_comma: bool = False) -> tuple[Printed, ...]:
     return (parse(text, decimal_comma),)
 
 
+MAX_DIGITS = 20  # no printed statistic has more; exact arithmetic on longer ones would need unbounded precision
+
+
 def _padded(text) -> None:
     if not isinstance(text, str) or text != text.strip() or not text:
         raise ValueError(f"malformed printed value {text!r}: empty or padded with spaces")
+    digits = sum(ch.isdigit() for ch in text)
+    if digits > MAX_DIGITS:
+        raise ValueError(f"printed value {text[:40]!r}{'...' if len(text) > 40 else ''} has {digits} digits; a printed "
+                         f"number has at most {MAX_DIGITS}")
 
 
 def _unknown(text: str, decimal_comma: bool) -> str:

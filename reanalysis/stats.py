@@ -20,6 +20,12 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportion_
 from reanalysis import reconstruct
 from reanalysis.exact import Root
 
+# Exact enumeration of the 2**n sign assignments up to this many pairs (65,536 assignments); beyond it a seeded
+# Monte Carlo of RESAMPLES assignments, named in the method (at 22 pairs enumeration took 137 s and 6.2 GB).
+EXACT_UP_TO = 16
+RESAMPLES = 100_000
+SEED = 20051744  # fixed, so the same data give the same Monte Carlo p-value (Pediatr Nephrol 2005;20:1744)
+
 # Paired differences of printed decimals carry binary noise (2.73 - 2.13 != 0.60 exactly);
 # rounding them far below any printed precision lets equal printed differences tie.
 _NOISE_DECIMALS = 10
@@ -141,7 +147,9 @@ def wilcoxon_signed_rank(before, after) -> TestResult:
     (``scipy.stats.wilcoxon(method="exact")``; R: ``wilcox.test(after, before, paired = TRUE,
     exact = TRUE)``). With ties the p-value is exact conditional on the tied ranks, by
     enumerating every sign assignment (``method=PermutationMethod(n_resamples=inf)``; R:
-    ``coin::wilcoxsign_test(after ~ before, zero.method = "Wilcoxon", distribution = "exact")``).
+    ``coin::wilcoxsign_test(after ~ before, zero.method = "Wilcoxon", distribution = "exact")``), up to
+    :data:`EXACT_UP_TO` pairs; beyond, the normal approximation with tie and continuity corrections (R's
+    default with ties, ``wilcox.test(exact = FALSE, correct = TRUE)``).
     The statistic is R's V, the sum of the ranks of the positive differences ``after - before``;
     scipy's two-sided statistic is min(V, W-) instead, so it is not the one reported.
     """
@@ -151,7 +159,14 @@ def wilcoxon_signed_rank(before, after) -> TestResult:
     if nonzero.size == 0:
         raise ValueError("Wilcoxon signed-rank test: every paired difference is zero")
     ties = np.unique(np.abs(nonzero)).size < nonzero.size
-    if ties:
+    correction = False
+    if ties and nonzero.size > EXACT_UP_TO:
+        method, correction = "approx", True
+        name = (f"Wilcoxon signed-rank, two-sided, zeros dropped, normal approximation with tie and continuity "
+                f"corrections (exact enumeration of the sign assignments stops at {EXACT_UP_TO} pairs), "
+                "scipy.stats.wilcoxon(method=\"approx\", correction=True) (R: wilcox.test(paired = TRUE, "
+                "exact = FALSE, correct = TRUE))")
+    elif ties:
         method = stats.PermutationMethod(n_resamples=np.inf)
         name = ("Wilcoxon signed-rank, two-sided, zeros dropped, exact conditional on ties "
                 "(all sign assignments), scipy.stats.wilcoxon(method=PermutationMethod()) "
@@ -160,7 +175,7 @@ def wilcoxon_signed_rank(before, after) -> TestResult:
         method = "exact"
         name = ("Wilcoxon signed-rank, two-sided, zeros dropped, exact, scipy.stats.wilcoxon "
                 "(R: wilcox.test(paired = TRUE, exact = TRUE))")
-    res = stats.wilcoxon(nonzero, zero_method="wilcox", method=method)
+    res = stats.wilcoxon(nonzero, zero_method="wilcox", method=method, correction=correction)
     v = float(stats.rankdata(np.abs(nonzero))[nonzero > 0].sum())
     return TestResult(int(nonzero.size), v, float(res.pvalue), name + "; statistic V, the sum of the positive ranks")
 
@@ -170,28 +185,28 @@ def paired_permutation(before, after) -> TestResult:
 
     Notes
     -----
-    Every one of the 2**n sign assignments of the differences is enumerated
-    (``scipy.stats.permutation_test(permutation_type="samples", n_resamples=inf)``); the
+    Up to :data:`EXACT_UP_TO` pairs every one of the 2**n sign assignments of the differences is enumerated
+    (``scipy.stats.permutation_test(permutation_type="samples", n_resamples=inf)``); beyond, :data:`RESAMPLES`
+    random assignments with the fixed seed :data:`SEED`, and the method says so. The
     p-value is twice the smaller one-sided tail, which for this symmetric null distribution
     equals the proportion of assignments with ``|mean| >= |observed mean|``. R equivalent:
     enumerate ``expand.grid(rep(list(c(-1, 1)), n))`` and count.
     """
     b, a = _pair(before, after)
+    exact = a.size <= EXACT_UP_TO
     res = stats.permutation_test(
         (a, b),
         lambda x, y, axis: np.mean(x - y, axis=axis),
         permutation_type="samples",
-        n_resamples=np.inf,
+        n_resamples=np.inf if exact else RESAMPLES,
         vectorized=True,
         alternative="two-sided",
+        random_state=None if exact else np.random.default_rng(SEED),
     )
-    return TestResult(
-        int(a.size),
-        float(res.statistic),
-        float(res.pvalue),
-        f"exact paired permutation test of the mean difference, two-sided, all {2 ** a.size} "
-        "sign assignments, scipy.stats.permutation_test",
-    )
+    how = (f"exact paired permutation test of the mean difference, two-sided, all {2 ** a.size} sign assignments" if exact
+           else f"paired permutation test of the mean difference, two-sided, Monte Carlo with {RESAMPLES:,} random sign "
+                f"assignments, seed {SEED} (exact enumeration stops at {EXACT_UP_TO} pairs)")
+    return TestResult(int(a.size), float(res.statistic), float(res.pvalue), how + ", scipy.stats.permutation_test")
 
 
 def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> Proportion:

@@ -614,3 +614,17 @@ def test_hidden_folders_are_not_papers_and_paper_names_are_slugs(tmp_path):
     with pytest.raises(ClaimError, match="a paper folder's name must be lower-case letters, digits and hyphens "
                                          r"\(such as ohtomo2005\), got 'My Paper'$"):
         evaluate_all(tmp_path)
+
+
+def test_a_statistic_the_data_leave_undefined_is_not_recomputable_not_a_crash(ohtomo, monkeypatch):
+    """A paired t-test where no patient changed gives p = NaN; it used to reach the rounding engine and crash."""
+    from reanalysis import engine
+    from reanalysis.context import Context, Recomputed
+    from reanalysis.engine import _judge, load_paper
+
+    dataset, paper = load_paper(DATASETS / "ohtomo2005")
+    claim = next(c for c in paper.claims if c.id == "results-relapse-p")
+    monkeypatch.setattr(engine, "recompute", lambda ctx, analysis, params: Recomputed(float("nan"), "paired t-test", 9))
+    verdict = _judge(claim, Context(dataset, paper, claim.id), paper)
+    assert verdict.verdict == "not_recomputable" and verdict.reason == "check_cannot_fail"
+    assert [p.kind for p in verdict.proposals] == ["undefined"] and "gives nan" in verdict.diagnosis
