@@ -14,7 +14,6 @@ unless it needs a new kind of statistic.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -358,13 +357,28 @@ def subset_total(ctx: Context, params: dict) -> Recomputed:
         k, total = (printed.value, other.value) if own == params["k_claim"] else (other.value, printed.value)
         if k != int(k) or total != int(total) or not 0 <= k <= len(rows):
             return Outcome(False, None, f"; {k} of {len(rows)} trials summing to {total} is not a whole selection")
-        found = next((c for c in itertools.combinations(rows, int(k)) if sum(sizes[r] for r in c) == total), None)
+        found = _k_rows_summing_to([(r, sizes[r]) for r in rows], int(k), int(total))
         if found is None:
             return Outcome(False, None, f"; no {k} of them sum to {total}")
         return Outcome(True, Fraction(int(printed.value)), f"; {k} summing to {total}: "
                        + " + ".join(f"{r} ({sizes[r]})" for r in found))
     return Recomputed(None, f"subsets of the {len(rows)} trials the document lists ({params['table']}) against the "
                       f"printed number of trials and of patients", len(rows), check=check)
+
+
+def _k_rows_summing_to(items: list, k: int, total: int):
+    """``k`` of the ``(row, size)`` items whose sizes sum to ``total`` (the first in list order), or None.
+
+    Dynamic programming over (how many chosen, their sum), pruned above ``total``: n x k x total steps at
+    most, where enumerating the combinations (20 of 40 rows: 1.4e11) would not end.
+    """
+    reach = [{0: ()}] + [{} for _ in range(k)]  # reach[j][s]: the first j rows, in list order, summing to s
+    for row, size in items:
+        for j in range(min(k, len(items)), 0, -1):
+            for s, chosen in list(reach[j - 1].items()):
+                if s + size <= total and s + size not in reach[j]:
+                    reach[j][s + size] = chosen + (row,)
+    return reach[k].get(total)
 
 
 _EVERY = {"==": "equal to", "<=": "at most", "<": "below", ">=": "at least", ">": "above"}

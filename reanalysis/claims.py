@@ -219,6 +219,8 @@ def load_claims(path: Path) -> PaperClaims:
         raise ClaimError(f"{path}: not UTF-8 (byte {e.start})") from None
     except tomllib.TOMLDecodeError as e:
         raise ClaimError(f"{path}: invalid TOML ({e})") from None
+    except RecursionError:
+        raise ClaimError(f"{path}: arrays or tables nested too deeply to read") from None
     _known(path, doc, "file", "the file")
     _no_control_characters(path, doc, "")
     paper = doc.get("paper")

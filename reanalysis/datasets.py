@@ -93,6 +93,7 @@ def load_dataset(folder: Path, verify_hashes: bool = True) -> Dataset:
     folder = Path(folder)
     meta_path = folder / "datapackage.json"
     meta = _read_json(meta_path)
+    _known(meta, "package", f"{meta_path}")
     resources = meta.get("resources")
     if not isinstance(resources, list) or not resources:
         raise DataError(f"{meta_path}: 'resources' must be a non-empty list of tables")
@@ -101,6 +102,9 @@ def load_dataset(folder: Path, verify_hashes: bool = True) -> Dataset:
         where = f"{meta_path}: resources[{i}]"
         if not isinstance(res, dict) or not isinstance(res.get("name"), str) or not isinstance(res.get("path"), str):
             raise DataError(f"{where}: each resource needs a 'name' and a 'path'")
+        _known(res, "resource", where)
+        if isinstance(res.get("schema"), dict):
+            _known(res["schema"], "schema", f"{where}, schema")
         if res["name"] in tables:
             raise DataError(f"{where}: resource name {res['name']!r} is used twice")
         tables[res["name"]] = _load_table(folder, res, where, verify_hashes)
@@ -144,6 +148,8 @@ def _read_json(path: Path) -> dict:
         meta = json.loads(text, object_pairs_hook=_unique_keys(path), parse_constant=_no_constant(path))
     except json.JSONDecodeError as e:
         raise DataError(f"{path}, line {e.lineno}, column {e.colno}: invalid JSON ({e.msg})") from None
+    except RecursionError:
+        raise DataError(f"{path}: arrays or objects nested too deeply to read") from None
     if not isinstance(meta, dict):
         raise DataError(f"{path}: expected a JSON object")
     return meta
@@ -152,10 +158,30 @@ def _read_json(path: Path) -> dict:
 _CONSTRAINTS = ("required", "unique", "minimum", "maximum", "enum", "pattern")
 
 
+# The keys each part of datapackage.json may hold: any other would be ignored, so it is refused (a typo such as
+# "constrains" would switch a constraint off silently).
+_KEYS = {
+    "package": {"name", "title", "citation", "doi", "licenses", "sources", "resources", "description", "x-audit",
+                "x-source-file", "x-transcription"},
+    "resource": {"name", "path", "format", "encoding", "title", "description", "source_location", "schema", "hash",
+                 "x-transcribed-from-claims"},
+    "schema": {"fields", "primaryKey", "missingValues"},
+    "field": {"name", "type", "title", "description", "unit", "constraints", "x-role", "x-derived", "x-printed-as"},
+}
+
+
+def _known(entry: dict, part: str, where: str) -> None:
+    unknown = sorted(set(entry) - _KEYS[part])
+    if unknown:
+        raise DataError(f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_KEYS[part]))}")
+
+
 def _check_field(where: str, field: dict) -> None:
-    """A field's constraints are of the kinds and types this reader enforces (an unknown one would be ignored)."""
+    """A field's keys and constraints are of the kinds and types this reader enforces (an unknown one would be
+    ignored)."""
     name, cons = field["name"], field.get("constraints", {})
     at = f"{where}, field {name!r}"
+    _known(field, "field", at)
     if not isinstance(cons, dict):
         raise DataError(f"{at}: 'constraints' must be an object, got {cons!r}")
     for key, value in cons.items():

@@ -236,3 +236,22 @@ def test_every_patient_value_against_a_printed_design_number(kagawa_ctx):
     assert below.check(parse("300")).ok and not below.check(parse("299")).ok
     floor = recompute(ctx, "every", {"table": "table3", "column": "psl_mg_d", "each": ">="})
     assert floor.check(parse("5")).ok and floor.check(parse("10")).ok and not floor.check(parse("11")).ok
+
+
+def test_a_subset_of_k_rows_with_a_total_is_found_without_enumerating_combinations():
+    import itertools
+    import time
+
+    from reanalysis.analyses import _k_rows_summing_to
+
+    items = [(f"r{i}", size) for i, size in enumerate([5, 9, 3, 12, 7, 7, 20, 1])]
+    for k in range(len(items) + 1):
+        for total in range(0, 70):
+            brute = any(sum(s for _, s in c) == total for c in itertools.combinations(items, k))
+            found = _k_rows_summing_to(items, k, total)
+            assert (found is not None) == brute, (k, total)
+            if found is not None:
+                assert len(found) == k and sum(dict(items)[r] for r in found) == total
+    start = time.perf_counter()  # 20 of 40 rows: 1.4e11 combinations, enumerated it never ended
+    assert _k_rows_summing_to([(i, 2 * (10 + i)) for i in range(40)], 20, 1181) is None  # even sizes, odd total
+    assert time.perf_counter() - start < 5

@@ -227,6 +227,16 @@ CASES = [
      "has 400 characters; a numeric cell has at most 30"),
     ("a GRIM step of 1e-999999999", "kagawa/claims.toml", replace('granularity = "1"', 'granularity = "1e-999999999"'),
      "of at most 20 digits from 1e-12 to 1e12, got '1e-999999999'"),
+    ("arrays nested 5,000 deep in claims.toml", CL, lambda text: text + "\nx = " + "[" * 5000 + "]" * 5000 + "\n",
+     "claims.toml: arrays or tables nested too deeply to read"),
+    ("arrays nested 100,000 deep in datapackage.json", DP,
+     lambda text: text.replace('"name"', '"deep": ' + "[" * 100000 + "]" * 100000 + ', "name"', 1),
+     "datapackage.json: arrays or objects nested too deeply to read"),
+    ("a mistyped field key", DP, meta(lambda d: d["resources"][2]["schema"]["fields"][4].update(
+        constrains=d["resources"][2]["schema"]["fields"][4].pop("constraints", {}))),
+     "field 'weight_pre_kg': unknown key 'constrains'"),
+    ("a mistyped resource key", DP, meta(lambda d: d["resources"][2].update(shema=1)), "resources[2]: unknown key 'shema'"),
+    ("a mistyped package key", DP, meta(lambda d: d.update(resorces=[])), "datapackage.json: unknown key 'resorces'"),
     ("an unsupported constraint", DP, meta(lambda d: d["resources"][2]["schema"]["fields"][4]
                                            .setdefault("constraints", {}).update(minLength=1)),
      "constraint 'minLength' is not supported"),

@@ -204,3 +204,23 @@ def test_two_figures_with_one_file_name_are_refused_before_anything_is_written(p
     assert err == ["reanalysis: error: two figures would both be written to figures/ohtomo2005/proportions.svg; "
                    "rename the comparison, figure or pooled estimate whose id makes that name"]
     assert not (project / "results").exists()
+
+
+def _broken_paper(folder, loaded=None):
+    """A paper evaluation with a bug, importable by a worker process."""
+    raise ZeroDivisionError("in a worker")
+
+
+def test_a_crash_in_a_worker_process_is_one_line_and_exit_3(tmp_path, monkeypatch, capsys):
+    """From PARALLEL_FROM papers on, papers are judged in worker processes; a bug there used to print three
+    chained tracebacks."""
+    from reanalysis import cli, engine
+    from reanalysis.bench import synthetic_paper
+
+    for i in range(engine.PARALLEL_FROM):
+        synthetic_paper(tmp_path / "datasets" / f"p{i:02d}", i)
+
+    monkeypatch.setattr(engine, "evaluate_paper", _broken_paper)
+    assert cli.main(["--root", str(tmp_path), "check"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("reanalysis: internal error: ZeroDivisionError: in a worker")
