@@ -88,7 +88,7 @@ def markdown(papers) -> str:
                 "| claim | location | printed | recomputed | verdict | strength | method | diagnosis |",
                 "|---|---|---|---|---|---:|---|---|"]
         for v in _sorted(p.verdicts):
-            out.append(f"| {v.claim_id} | {v.location} | {_md(v.reported)} | {_num(v.recomputed)} | {_md(_verdict(v))}"
+            out.append(f"| {v.claim_id} | {_md(v.location)} | {_md(v.reported)} | {_num(v.recomputed)} | {_md(_verdict(v))}"
                        f" | {fmt_strength(v.strength)} | "
                        f"{_md(v.method)} | {_md(v.diagnosis)} |")
         out.append("")
@@ -362,7 +362,10 @@ def _num(x) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text for a Markdown table cell: HTML markup shown, not run (``<script>``, ``<img onerror>``), a ``|`` kept
+    inside its cell, one line."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+            .replace("\n", " "))
 
 
 def _inline(svg: str) -> str:

@@ -121,3 +121,12 @@ def test_both_renderers_show_each_claims_strength(ohtomo, svgs):
     row = next(v for v in ohtomo.verdicts if v.claim_id == "results-relapse-p")
     assert re.search(rf"\| results-relapse-p \|[^\n]*\| reproduced \| {report.fmt_strength(row.strength)} \|", md)
     assert "Strength: the share of the printed value's neighbours" in md and "Strength: the share" in page
+
+
+def test_markdown_cells_show_markup_instead_of_running_it():
+    from reanalysis.report import _md
+
+    assert _md("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert _md('<img src=x onerror="y">') == '&lt;img src=x onerror="y"&gt;'
+    assert _md("a | b\n# heading") == "a \\| b # heading"
+    assert _md("p < 0.05 & more") == "p &lt; 0.05 &amp; more"
