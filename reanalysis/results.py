@@ -11,7 +11,6 @@ import csv
 import io
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
 from reanalysis.claims import REASONS, VERDICTS
 from reanalysis.diagnosis import fmt
