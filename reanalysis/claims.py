@@ -247,33 +247,33 @@ def load_claims(path: Path) -> PaperClaims:
     for s in doc.get("subset", []):
         sid = _id(path, s, "subset")
         _known(path, s, "subset", f"[[subset]] {sid!r}")
-        _require(path, s, ("description", "table", "where"), sid)
+        _require(path, s, ("description", "table", "where"), sid, "subset")
         subsets[_unique(path, subsets, sid, "subset")] = Subset(sid, s["description"], s["table"], s["where"])
     comparisons = {}
     for c in doc.get("comparison", []):
         cid = _id(path, c, "comparison")
         _known(path, c, "comparison", f"[[comparison]] {cid!r}")
-        _require(path, c, ("label", "table", "before", "after", "unit"), cid)
+        _require(path, c, ("label", "table", "before", "after", "unit"), cid, "comparison")
         if c.get("subset") is not None and c["subset"] not in subsets:
-            raise ClaimError(f"{locate(path, claim=cid)}: unknown subset {c['subset']!r}")
+            raise ClaimError(f"{_at(path, 'comparison', cid)}: unknown subset {c['subset']!r}")
         comparisons[_unique(path, comparisons, cid, "comparison")] = Comparison(
             cid, c["label"], c["table"], c["before"], c["after"], c["unit"], c.get("subset"))
     contrasts = {}
     for c in doc.get("contrast", []):
         cid = _id(path, c, "contrast")
         _known(path, c, "contrast", f"[[contrast]] {cid!r}")
-        _require(path, c, ("label", "table", "treatment", "comparator"), cid)
+        _require(path, c, ("label", "table", "treatment", "comparator"), cid, "contrast")
         if c.get("subset") is not None and c["subset"] not in subsets:
-            raise ClaimError(f"{locate(path, claim=cid)}: unknown subset {c['subset']!r}")
+            raise ClaimError(f"{_at(path, 'contrast', cid)}: unknown subset {c['subset']!r}")
         contrasts[_unique(path, contrasts, cid, "contrast")] = Contrast(
             cid, c["label"], c["table"], c["treatment"], c["comparator"], c.get("by"), c.get("subset"))
     proportions, seen = [], set()
     for p in doc.get("proportion", []):
         pid = _id(path, p, "proportion")
         _known(path, p, "proportion", f"[[proportion]] {pid!r}")
-        _require(path, p, ("label", "table"), pid)
+        _require(path, p, ("label", "table"), pid, "proportion")
         if ("row" in p) == ("where" in p):
-            raise ClaimError(f"{locate(path, claim=pid)}: a proportion needs either 'row' or 'where'")
+            raise ClaimError(f"{_at(path, 'proportion', pid)}: a proportion needs either 'row' or 'where'")
         _unique(path, dict.fromkeys(seen), pid, "proportion")
         seen.add(pid)
         proportions.append(ProportionSpec(pid, p["label"], p["table"], p.get("row"), p.get("itt_row"),
@@ -282,15 +282,15 @@ def load_claims(path: Path) -> PaperClaims:
     figures, seen = [], set()
     for f in doc.get("figure", []):
         fid = _id(path, f, "figure")
-        _require(path, f, ("kind", "title"), fid)
+        _require(path, f, ("kind", "title"), fid, "figure")
         if f["kind"] not in FIGURE_KINDS:
-            raise ClaimError(f"{locate(path, claim=fid)}: unknown figure kind {f['kind']!r}; known: "
+            raise ClaimError(f"{_at(path, 'figure', fid)}: unknown figure kind {f['kind']!r}; known: "
                              f"{', '.join(FIGURE_KINDS)}")
         _known(path, f, f["kind"], f"[[figure]] {fid!r}")
-        _require(path, f, tuple(sorted(KEYS[f["kind"]] - {"id", "kind", "title"})), fid)
+        _require(path, f, tuple(sorted(KEYS[f["kind"]] - {"id", "kind", "title"})), fid, "figure")
         for bar in f.get("bar", []):
             if not isinstance(bar, dict):
-                raise ClaimError(f"{locate(path, claim=fid)}: each bar must be a table")
+                raise ClaimError(f"{_at(path, 'figure', fid)}: each bar must be a table")
             _known(path, bar, "bar", f"a bar of [[figure]] {fid!r}")
         _unique(path, dict.fromkeys(seen), fid, "figure")
         seen.add(fid)
@@ -299,12 +299,12 @@ def load_claims(path: Path) -> PaperClaims:
     for spec in doc.get("pooled", []):
         sid = _id(path, spec, "pooled")
         _known(path, spec, "pooled", f"[[pooled]] {sid!r}")
-        _require(path, spec, ("label", "table", "trials"), sid)
+        _require(path, spec, ("label", "table", "trials"), sid, "pooled")
         if not isinstance(spec["trials"], list) or len(spec["trials"]) < 2:
-            raise ClaimError(f"{locate(path, claim=sid)}: pooling needs a list of at least two trials")
+            raise ClaimError(f"{_at(path, 'pooled', sid)}: pooling needs a list of at least two trials")
         for t in spec["trials"]:
             if not isinstance(t, dict) or {"label", "treatment", "comparator"} - set(t):
-                raise ClaimError(f"{locate(path, claim=sid)}: each trial needs label, treatment and comparator rows")
+                raise ClaimError(f"{_at(path, 'pooled', sid)}: each trial needs label, treatment and comparator rows")
             _known(path, t, "trial", f"a trial of [[pooled]] {sid!r}")
         _unique(path, dict.fromkeys(seen), sid, "pooled")
         seen.add(sid)
@@ -453,13 +453,18 @@ def _known(path: Path, entry: dict, part: str, where: str) -> None:
             raise ClaimError(f"{path}: {where}, key {key!r} must be {said}, got {value!r}"[:300])
 
 
-def _require(path: Path, entry: dict, keys: tuple, cid: str) -> None:
+def _require(path: Path, entry: dict, keys: tuple, cid: str, section: str = "claim") -> None:
     for k in keys:
         if k not in entry or (isinstance(entry[k], str) and not entry[k].strip()):
-            raise ClaimError(f"{locate(path, claim=cid)}: missing {k!r}")
+            raise ClaimError(f"{_at(path, section, cid)}: missing {k!r}")
 
 
 def _unique(path: Path, seen: dict, cid: str, kind: str) -> str:
     if cid in seen:
-        raise ClaimError(f"{locate(path, claim=cid)}: {kind} id used twice")
+        raise ClaimError(f"{_at(path, kind, cid)}: {kind} id used twice")
     return cid
+
+
+def _at(path: Path, section: str, eid: str) -> str:
+    """Where an entry is: ``file, claim 'id'`` for a claim, ``file, [[figure]] 'id'`` for another section's."""
+    return locate(path, claim=eid) if section == "claim" else f"{path}, [[{section}]] {eid!r}"

@@ -61,8 +61,9 @@ class PairedData:
 class Context:
     """Resolves tables, subsets, columns and other claims for one paper; raises ClaimError on bad references."""
 
-    def __init__(self, dataset: Dataset, paper: PaperClaims, claim_id: str):
+    def __init__(self, dataset: Dataset, paper: PaperClaims, claim_id: str, section: str = "claim"):
         self.dataset, self.paper, self.claim_id = dataset, paper, claim_id
+        self._where = f"claim {claim_id!r}" if section == "claim" else f"[[{section}]] {claim_id!r}"
         self.cells_read = []  # (table, row key, column) of every single cell an analysis read
 
     def circular(self) -> list:
@@ -70,7 +71,7 @@ class Context:
         return [(t, k, c) for t, k, c in self.cells_read if self.table(t).claim_cells.get((k, c)) == self.claim_id]
 
     def fail(self, message: str):
-        raise ClaimError(f"{self.paper.path}, claim {self.claim_id!r}: {message}")
+        raise ClaimError(f"{self.paper.path}, {self._where}: {message}")
 
     def table(self, name: str):
         if name not in self.dataset.tables:

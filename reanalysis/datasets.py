@@ -13,13 +13,14 @@ re-recorded deliberately with ``python -m reanalysis rehash <paper>``.
 
 from __future__ import annotations
 
+import array
 import csv
 import functools
 import hashlib
-import io
 import json
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -34,6 +35,8 @@ from reanalysis.files import read_bytes
 _INTEGER = re.compile(r"[-+]?[0-9]+")  # ASCII digits only: int("1\u0669") is 19, and no cell is written so
 _NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
 _BOOLEAN = {"true": True, "false": False}
+_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines() breaks on: no cell holds one
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 # What a column is to the analyses that need one by meaning, declared in its schema field as "x-role":
 # a count table's events and n, a summary table's count, mean, SD and range ends, an estimate and its CI.
 ROLES = ("events", "n", "count", "mean", "sd", "range_low", "range_high", "estimate", "ci_low", "ci_high")
@@ -94,6 +97,12 @@ def load_dataset(folder: Path, verify_hashes: bool = True) -> Dataset:
     meta_path = folder / "datapackage.json"
     meta = _read_json(meta_path)
     _known(meta, "package", f"{meta_path}")
+    for part, key in (("source", "sources"), ("license", "licenses")):
+        entries = meta.get(key, [])
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise DataError(f"{meta_path}: {key!r} must be a list of objects")
+        for i, entry in enumerate(entries):
+            _known(entry, part, f"{meta_path}: {key}[{i}]")
     resources = meta.get("resources")
     if not isinstance(resources, list) or not resources:
         raise DataError(f"{meta_path}: 'resources' must be a non-empty list of tables")
@@ -166,6 +175,8 @@ _KEYS = {
     "resource": {"name", "path", "format", "encoding", "title", "description", "source_location", "schema", "hash",
                  "x-transcribed-from-claims"},
     "schema": {"fields", "primaryKey", "missingValues"},
+    "source": {"title", "path", "email", "version", "x-not-shipped"},
+    "license": {"name", "path", "title"},
     "field": {"name", "type", "title", "description", "unit", "constraints", "x-role", "x-derived", "x-printed-as"},
 }
 
@@ -257,61 +268,69 @@ def _load_table(folder: Path, res: dict, where: str, verify_hashes: bool) -> Tab
         raise DataError(f"{path}: not UTF-8 (invalid byte at offset {e.start}); save the file as UTF-8") from None
     if text.startswith("\ufeff"):
         raise DataError(f"{path}: starts with a byte-order mark (BOM); save it as UTF-8 without a BOM")
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    del data  # from here on the text alone, read one line at a time, so that the peak stays a few times the file
+    stored = [name for name, f in fields.items() if "x-derived" not in f]
+    numeric = {name for name in stored if fields[name]["type"] in ("integer", "number")}
+    columns = {name: array.array("d") if name in numeric else [] for name in stored}
+    texts = {name: _Joined() for name in numeric}  # the cell text of each value, for exact arithmetic
+    rows = csv.reader(_lines(text), strict=True)
+    r = 0
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        for r, cells in enumerate(rows, start=1):
+            bad = next((c for c in cells if any(ch in c for ch in _BREAKS)), None)
+            if bad is not None:
+                raise DataError(f"{locate(path, row=r)}: cell {bad!r} holds a line break; a cell is one line")
+            if r == 1:
+                header = cells
+                if header != stored:
+                    raise DataError(_header_problem(path, header, stored))
+                continue
+            if len(cells) != len(header):
+                raise DataError(f"{locate(path, row=r)}: {len(cells)} cells, expected {len(header)} "
+                                "(comma-separated, one per column)")
+            for name, raw in zip(header, cells):
+                value = _cell(raw, fields[name], missing_codes, locate(path, row=r, column=name))
+                if name in numeric:
+                    columns[name].append(math.nan if value is None else float(value))
+                    texts[name].append("" if value is None else raw)
+                else:
+                    columns[name].append(value)
     except csv.Error as e:
         raise DataError(f"{path}: not a valid CSV file ({e})") from None
-    for r, cells in enumerate(rows, start=1):
-        bad = next((c for c in cells if any(ch in c for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")), None)
-        if bad is not None:
-            raise DataError(f"{locate(path, row=r)}: cell {bad!r} holds a line break; a cell is one line")
-    if not rows:
+    del text
+    if r == 0:
         raise DataError(f"{path}: the file is empty; expected a header row {','.join(fields)}")
-    header = rows[0]
-    stored = [name for name, f in fields.items() if "x-derived" not in f]
-    if header != stored:
-        raise DataError(_header_problem(path, header, stored))
-    columns = {name: [] for name in stored}
-    texts = {name: [] for name in stored}  # the cell text of each present value, for exact arithmetic
-    for r, cells in enumerate(rows[1:], start=2):
-        if len(cells) != len(header):
-            raise DataError(f"{locate(path, row=r)}: {len(cells)} cells, expected {len(header)} "
-                            "(comma-separated, one per column)")
-        for name, raw in zip(header, cells):
-            value = _cell(raw, fields[name], missing_codes, locate(path, row=r, column=name))
-            columns[name].append(value)
-            texts[name].append(None if value is None else raw)
-    if len(rows) == 1:
+    if r == 1:
         raise DataError(f"{path}: the table has a header but no rows")
-    for name in stored:
-        f = fields[name]
-        _check_unique(path, name, columns[name], f)
-        printed = f.get("x-printed-as")
-        if printed is not None:
-            _check_printed(path, name, printed, columns)
-    if verify_hashes:
-        _check_hash(path, res, folder)
+    exact = _ExactColumns({name: texts[name].text() for name in numeric})
     key = schema.get("primaryKey", ())
     key = (key,) if isinstance(key, str) else tuple(key)  # Table Schema allows one field's name as a string
     for k in key:
         if k not in fields:
             raise DataError(f"{where}: primaryKey names {k!r}, which is not a field")
+    def values(name: str) -> list:
+        return _values(fields[name], columns[name], exact, name)
+
+    for name in stored:
+        f = fields[name]
+        if f.get("constraints", {}).get("unique") and not (name in numeric and _all_distinct(columns[name])):
+            _check_unique(path, name, values(name))
+        printed = f.get("x-printed-as")
+        if printed is not None:
+            _check_printed(path, name, printed, columns, exact)
+    if verify_hashes:
+        _check_hash(path, res, folder, digest)
     if key:
-        seen = {}
-        for r, values in enumerate(zip(*(columns[k] for k in key)), start=2):
-            if values in seen:
-                raise DataError(f"{locate(path, row=r, column=','.join(key))}: duplicate key "
-                                f"{values if len(values) > 1 else values[0]!r}, first seen on row {seen[values]}")
-            seen[values] = r
-    exact = {name: tuple(None if v is None else Fraction(v) for v in texts[name])
-             for name in stored if fields[name]["type"] in ("integer", "number")}
+        if not (len(key) == 1 and key[0] in numeric and _all_distinct(columns[key[0]])):
+            _check_key(path, key, list(zip(*map(values, key))) if len(key) > 1 else values(key[0]))
     for name, f in fields.items():
         if "x-derived" in f:
-            exact[name] = _derived(path, name, f, fields, exact)
-            columns[name] = list(exact[name])
+            exact.store(name, _derived(path, name, f, fields, exact))
+            columns[name] = array.array("d", (math.nan if v is None else float(v) for v in exact[name]))
     frame = pd.DataFrame({name: _series(columns[name], fields[name]) for name in fields})
     return Table(res["name"], path, res.get("title", res["name"]), res.get("source_location", ""), frame, fields, key,
-                 tuple(missing_codes), exact, _claim_cells(res, where, key, columns))
+                 tuple(missing_codes), exact, _claim_cells(res, where, key, fields, values))
 
 
 def _derived(path: Path, name: str, field: dict, fields: dict, exact: dict) -> tuple:
@@ -343,32 +362,32 @@ def _derived(path: Path, name: str, field: dict, fields: dict, exact: dict) -> t
     return tuple(rows)
 
 
-def _claim_cells(res: dict, where: str, key: tuple, columns: dict) -> dict:
+def _claim_cells(res: dict, where: str, key: tuple, fields: dict, values) -> dict:
     """``{(row key, column): claim id}`` from the resource's ``x-transcribed-from-claims`` list."""
     entries = res.get("x-transcribed-from-claims", [])
     if not isinstance(entries, list):
         raise DataError(f"{where}: 'x-transcribed-from-claims' must be a list of {{claim, column, rows}}")
-    cells = {}
+    cells, rows_present = {}, None
     for i, entry in enumerate(entries):
         at = f"{where}: x-transcribed-from-claims[{i}]"
         if not isinstance(entry, dict) or set(entry) != {"claim", "column", "rows"} or not isinstance(entry["claim"], str):
             raise DataError(f"{at}: expected {{claim, column, rows}} with a claim id")
-        if entry["column"] not in columns:
+        if entry["column"] not in fields:
             raise DataError(f"{at}: column {entry['column']!r} is not a field")
         if len(key) != 1:
             raise DataError(f"{at}: the table needs a one-field primaryKey to name rows")
         rows = entry["rows"]
         if not isinstance(rows, list) or not rows:
             raise DataError(f"{at}: 'rows' must be a non-empty list of row keys")
+        rows_present = set(values(key[0])) if rows_present is None else rows_present
         for row in rows:
-            if row not in columns[key[0]]:
+            if row not in rows_present:
                 raise DataError(f"{at}: no row with {key[0]} = {row!r}")
             cells[row, entry["column"]] = entry["claim"]
     return cells
 
 
-def _check_hash(path: Path, res: dict, folder: Path) -> None:
-    actual = "sha256:" + hashlib.sha256(read_bytes(path, f"listed as {res['name']!r}", DataError, folder)).hexdigest()
+def _check_hash(path: Path, res: dict, folder: Path, actual: str) -> None:
     recorded = res.get("hash")
     fix = f"if the change is deliberate, re-record it with `python -m reanalysis rehash {folder.name}`"
     if recorded is None:
@@ -426,9 +445,14 @@ def _cell(raw: str, field: dict, missing_codes: set, where: str):
     return value
 
 
-def _check_unique(path: Path, name: str, values: list, field: dict) -> None:
-    if not field.get("constraints", {}).get("unique"):
-        return
+def _all_distinct(column: array.array) -> bool:
+    """Whether a numeric column is present in every row with no value twice, decided on its floats (distinct
+    floats are distinct values) without a Python object per cell; False sends it to the exact check."""
+    floats = np.frombuffer(column, dtype=np.float64)
+    return not np.isnan(floats).any() and np.unique(floats).size == floats.size
+
+
+def _check_unique(path: Path, name: str, values: list) -> None:
     seen = {}
     for r, v in enumerate(values, start=2):
         if v is not None and v in seen:
@@ -436,10 +460,22 @@ def _check_unique(path: Path, name: str, values: list, field: dict) -> None:
         seen[v] = r
 
 
-def _check_printed(path: Path, name: str, printed_field: str, columns: dict) -> None:
+def _check_key(path: Path, key: tuple, rows: list) -> None:
+    if len(set(rows)) == len(rows):  # a set, not a dict of first rows: the common case costs least
+        return
+    seen = {}
+    for r, row_key in enumerate(rows, start=2):
+        if row_key in seen:
+            raise DataError(f"{locate(path, row=r, column=','.join(key))}: duplicate key {row_key!r}, "
+                            f"first seen on row {seen[row_key]}")
+        seen[row_key] = r
+
+
+def _check_printed(path: Path, name: str, printed_field: str, columns: dict, exact: _ExactColumns) -> None:
     if printed_field not in columns:
         raise DataError(f"{path}: field {name!r} says x-printed-as {printed_field!r}, which is not a field")
-    for r, (text, value) in enumerate(zip(columns[printed_field], columns[name]), start=2):
+    values = exact[name] if name in exact else columns[name]
+    for r, (text, value) in enumerate(zip(columns[printed_field], values), start=2):
         if text is None or value is None:
             continue
         try:
@@ -447,11 +483,76 @@ def _check_printed(path: Path, name: str, printed_field: str, columns: dict) -> 
         except ValueError as e:
             raise DataError(f"{locate(path, row=r, column=printed_field)}: {e}") from None
         if printed.value != value:
-            raise DataError(f"{locate(path, row=r, column=name)}: value {value!r} but {printed_field} "
+            raise DataError(f"{locate(path, row=r, column=name)}: value {_shown(value)} but {printed_field} "
                             f"{text!r} stands for {printed.value}")
 
 
-def _series(values: list, field: dict) -> pd.Series:
+def _series(values, field: dict) -> pd.Series:
     if field["type"] in ("integer", "number"):
-        return pd.Series([math.nan if v is None else float(v) for v in values], dtype=np.float64)
+        return pd.Series(np.frombuffer(values, dtype=np.float64), dtype=np.float64)
     return pd.Series(values, dtype=object)
+
+
+def _values(field: dict, column, exact: _ExactColumns, name: str) -> list:
+    """A key or unique column's values as Python objects (None where missing): exact ints for integers,
+    from their floats while those are exact (below 2**53), so that the column's fractions stay unmade."""
+    if field["type"] == "number":
+        return [None if math.isnan(v) else v for v in column]
+    if field["type"] == "integer":
+        if all(abs(v) < 2 ** 53 for v in column if not math.isnan(v)):
+            return [None if math.isnan(v) else int(v) for v in column]
+        return [None if v is None else int(v) for v in exact[name]]
+    return column
+
+
+def _shown(value) -> str:
+    return repr(int(value) if isinstance(value, Fraction) and value.denominator == 1 else
+                float(value) if isinstance(value, Fraction) else value)
+
+
+def _lines(text: str):
+    """The lines of ``text`` one at a time, each with its ending (``\\n``, ``\\r\\n`` or ``\\r``), as
+    :func:`csv.reader` needs them, without a list of them all."""
+    return (m.group() for m in _LINE.finditer(text))
+
+
+class _Joined:
+    """Cell texts kept as a few long strings instead of one object per cell (a tenth of the memory)."""
+
+    def __init__(self):
+        self._chunks, self._pending = [], []
+
+    def append(self, text: str) -> None:
+        self._pending.append(text)
+        if len(self._pending) == 4096:
+            self._chunks.append("\n".join(self._pending))
+            self._pending = []
+
+    def text(self) -> str:
+        return "\n".join(self._chunks + ["\n".join(self._pending)] if self._pending else self._chunks)
+
+
+class _ExactColumns(Mapping):
+    """Column name -> the column's exact values (``Fraction``, None where missing), each made from the cell
+    text when first asked for: a large table's columns cost their text, not a ``Fraction`` per cell,
+    until an analysis reads them."""
+
+    def __init__(self, texts: dict):
+        self._texts, self._values = texts, {}
+
+    def __getitem__(self, name: str) -> tuple:
+        if name not in self._values:
+            text = self._texts[name]  # KeyError for a column that is not numeric, as for a dict
+            self._values[name] = tuple(None if t == "" else Fraction(t) for t in text.split("\n"))
+            del self._texts[name]
+        return self._values[name]
+
+    def __iter__(self):
+        return iter([*self._values, *self._texts])
+
+    def __len__(self) -> int:
+        return len(self._values) + len(self._texts)
+
+    def store(self, name: str, values: tuple) -> None:
+        """Add a column computed elsewhere (a derived one)."""
+        self._values[name] = values

@@ -219,11 +219,11 @@ def evaluate_paper(folder: Path, loaded: tuple | None = None) -> PaperResult:
     """Validate one paper folder (unless ``loaded`` by :func:`load_paper`) and judge every claim in it."""
     dataset, paper = loaded or load_paper(folder)
     verdicts = judge_claims(dataset, paper)
-    comparisons = tuple(_compare(Context(dataset, paper, cid), cid, paper.alpha) for cid in paper.comparisons)
-    proportions = tuple(row for spec in paper.proportions for row in _proportions(Context(dataset, paper, spec.id), spec))
-    figures = tuple(_figure(Context(dataset, paper, spec.id), spec) for spec in paper.figures)
+    comparisons = tuple(_compare(Context(dataset, paper, cid, "comparison"), cid, paper.alpha) for cid in paper.comparisons)
+    proportions = tuple(row for spec in paper.proportions for row in _proportions(Context(dataset, paper, spec.id, "proportion"), spec))
+    figures = tuple(_figure(Context(dataset, paper, spec.id, "figure"), spec) for spec in paper.figures)
     searches = tuple(_search(Context(dataset, paper, c.id), c) for c in paper.claims if c.analysis == "two_by_two_p")
-    pooled = tuple(_pool(Context(dataset, paper, spec.id), spec) for spec in paper.pooled)
+    pooled = tuple(_pool(Context(dataset, paper, spec.id, "pooled"), spec) for spec in paper.pooled)
     return PaperResult(paper.paper, dataset, paper, verdicts, comparisons, proportions, figures, searches, pooled)
 
 
@@ -322,7 +322,8 @@ def _proportions(ctx: Context, spec) -> list:
         total = _whole(ctx, spec.table, spec.itt_row, events)
         withdrawn = _whole(ctx, spec.table, spec.withdrawn_row, events) if spec.withdrawn_row else total - n
         if n + withdrawn != total:
-            ctx.fail(f"proportion {spec.id!r}: {n} analysed + {withdrawn} withdrawn != {total} enrolled")
+            which = "" if ctx.claim_id == spec.id else f"proportion {spec.id!r}: "  # read for a figure or claim
+            ctx.fail(f"{which}{n} analysed + {withdrawn} withdrawn != {total} enrolled")
         rows.append((f"ITT, withdrawals as failures ({k}/{total})", k, total))
         rows.append((f"best case, withdrawals as successes ({k + withdrawn}/{total})", k + withdrawn, total))
     return [ProportionRow(spec.id, spec.label, basis, stats.clopper_pearson(a, b), stats.wilson(a, b), spec.disease,
@@ -352,7 +353,7 @@ def _figure(ctx: Context, spec) -> FigureData:
     for var in spec.params["variables"]:
         rows = table[table["row"].str.rsplit("-", n=1).str[0] == var].sort_values("month")
         if rows.empty:
-            ctx.fail(f"figure {spec.id!r}: table {spec.params['table']!r} has no rows for {var!r}")
+            ctx.fail(f"table {spec.params['table']!r} has no rows for {var!r}")
         panels.append(Panel(rows["variable"].iloc[0], rows["unit"].iloc[0], tuple(int(m) for m in rows["month"]),
                             tuple(float(x) for x in rows[mean]), tuple(float(x) for x in rows[sd]), tuple(rows["mark"])))
     return FigureData(spec.id, spec.kind, spec.title, tuple(panels))
