@@ -1,9 +1,10 @@
-"""Command line: ``python -m reanalysis {reproduce,check,report,list,rehash}``.
+"""Command line: ``python -m reanalysis {reproduce,check,report,list,coverage,draft,rehash}``.
 
-Exit status: 0 when every verdict equals its audited verdict, 1 when any differs (each one is
-printed), 2 on bad input (one line naming file, row, column or claim, the value and what was
-expected), 3 on an internal error (one line saying where its traceback was saved), 130 on Ctrl-C and
-141 when the reader of the output goes away (``check | head``). Never a traceback on the terminal.
+Exit status: 0 when every verdict equals its audited verdict (for ``coverage``: every printed number is
+accounted for), 1 when any differs (each one is printed), 2 on bad input (one line naming file, row,
+column or claim, the value and what was expected), 3 on an internal error (one line saying where its
+traceback was saved), 130 on Ctrl-C and 141 when the reader of the output goes away (``check | head``).
+Never a traceback on the terminal. The help texts (:data:`COMMANDS`) say the same per command.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 import traceback
 from pathlib import Path
 
-from reanalysis import audit, outputs, sources
+from reanalysis import __version__, audit, outputs, sources
 from reanalysis.datasets import rehash
-from reanalysis.engine import PAPER_NAME, evaluate_all
-from reanalysis.errors import ClaimError, ReanalysisError
+from reanalysis.claims import load_claims
+from reanalysis.engine import PAPER_NAME, evaluate_all, paper_folders
+from reanalysis.errors import ReanalysisError
 from reanalysis.diagnosis import fmt
 from reanalysis.results import (CARD, claims_csv, fmt_strength, comparisons_csv, mismatches, proportions_csv, pvalue_methods_csv, scorecard)
 
@@ -42,27 +45,60 @@ def main(argv=None) -> int:
         return 3
 
 
+# Each sub-command: what it does, and what its exit status means beyond 2 (bad input), 3 (an internal error)
+# and 130 (Ctrl-C), which every command shares.
+COMMANDS = {
+    "reproduce": ("Validate every paper, recompute every claim, and write results/ (tables and the report) and "
+                  "figures/ as one set; then print the verdict counts and the files written.",
+                  "0 every verdict equals its audited verdict; 1 a verdict changed (each is printed)"),
+    "check": ("Recompute every claim and compare each verdict and decision-error flag with its audited value; "
+              "write nothing.", "0 every verdict equals its audited verdict; 1 a verdict changed (each is printed)"),
+    "report": ("Write the figures and results/report.md and results/report.html only.",
+               "0 every verdict equals its audited verdict; 1 a verdict changed"),
+    "list": ("List the papers with their claims and comparisons.", "0 listed"),
+    "coverage": ("Account for every number each paper's source prints: claimed (a claim's quote holds it), "
+                 "excluded (datasets/PAPER/exclusions.toml gives a reason) or unaccounted.",
+                 "0 every number is claimed or excluded; 1 a number is unaccounted, or a quote or exclusion "
+                 "needs fixing (each is printed)"),
+    "draft": ("Propose [[claim]] entries, as TOML to paste, for the numbers a paper's source prints that nothing "
+              "accounts for, or for every number of a text file.", "0 proposals printed"),
+    "rehash": ("Re-record the sha256 of a paper's CSVs and its audit lock (claims and schemas) after a deliberate, "
+               "re-audited edit.", "0 recorded"),
+}
+SHARED_STATUS = "2 bad input (one line names the file, row, column or claim); 3 an internal error (one line says " \
+                "where the traceback was saved); 130 interrupted (Ctrl-C)"
+
+
 def _run(argv) -> int:
-    parser = argparse.ArgumentParser(prog="reanalysis", description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=Path("."),
-                        help="project folder holding datasets/; results/ and figures/ are written there (default: .)")
-    parser.add_argument("--sources", metavar="DIRS",
-                        help=f"folders holding the papers' source texts, separated by {os.pathsep!r} (default: "
-                        f"${sources.ENVIRONMENT}, else ROOT/../shared/seeds); every quote is checked against its source")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("reproduce", help="validate, recompute every claim, write results/, figures/ and the report")
-    sub.add_parser("check", help="recompute and compare every verdict with its audited verdict; write nothing")
-    sub.add_parser("report", help="write the figures and results/report.{md,html} only")
-    sub.add_parser("list", help="list the papers with their claims and comparisons")
-    rehash_cmd = sub.add_parser("rehash", help="re-record the sha256 of a paper's CSVs, claims and schemas after a "
-                                "deliberate, re-audited edit")
-    rehash_cmd.add_argument("paper", help="the paper's folder name under datasets/")
+    parser = argparse.ArgumentParser(
+        prog="reanalysis", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Recompute every number a small clinical study prints, and say, number by number, whether the "
+                    "publication holds up.",
+        epilog="exit status: " + SHARED_STATUS + "; see each command's --help for the rest")
+    parser.add_argument("--version", action="version", version=f"reanalysis {__version__}")
+    _options(parser, argparse.ArgumentParser(add_help=False))
+    common = argparse.ArgumentParser(add_help=False)  # the same options after the sub-command
+    _options(common, common, default=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = {name: sub.add_parser(name, parents=[common], help=text.split(";")[0].split(", and")[0].rstrip("."),
+                                     description=text, epilog=f"exit status: {status}; {SHARED_STATUS}")
+                for name, (text, status) in COMMANDS.items()}
+    commands["coverage"].add_argument("papers", nargs="*", metavar="PAPER", help="papers' folder names (default: all)")
+    commands["draft"].add_argument("target", metavar="SOURCE_OR_PAPER", help="a paper's folder name under datasets/, "
+                                   "or a source text (.txt, or an article's .xml)")
+    commands["rehash"].add_argument("paper", help="the paper's folder name under datasets/")
     args = parser.parse_args(argv)
     try:
         outputs.recover(args.root)  # a run killed while it swapped outputs in is finished first
         if args.command == "rehash":
             return _rehash(args.root / "datasets", args.paper)
-        papers = evaluate_all(args.root / "datasets")
+        if args.command == "draft":
+            return _draft(args.root, args.target, sources.search_path(args.root, args.sources))
+        if args.command == "coverage":
+            return _coverage(args.root, (args.only or []) + args.papers, sources.search_path(args.root, args.sources))
+        progress = _Progress(args.quiet)
+        papers = evaluate_all(args.root / "datasets", args.only, progress)
+        progress.close()
         if args.command == "list":
             return _list(papers)
         for p in papers:
@@ -74,12 +110,46 @@ def _run(argv) -> int:
             print(f"reanalysis: note: quotes of {paper} not checked: {source} is not in "
                   f"{os.pathsep.join(str(f) for f in folders)} (see --sources)", file=sys.stderr)
         if args.command in ("reproduce", "report"):
-            _publish(args.root, _outputs(papers, args.root, full=args.command == "reproduce"),
-                     full=args.command == "reproduce")
+            files = _outputs(papers, args.root, full=args.command == "reproduce")
+            _publish(args.root, files, full=args.command == "reproduce")
+            for path in sorted(files):
+                print(f"wrote {path.relative_to(args.root)}")
         return _summary(papers)
     except ReanalysisError as e:
         print(f"reanalysis: error: {e}", file=sys.stderr)
         return 2
+
+
+class _Progress:
+    """Papers judged / total, on one line of stderr rewritten in place, once a run has taken 2 s: only on a
+    terminal, and never with ``--quiet`` (scripts and CI logs see nothing)."""
+
+    def __init__(self, quiet: bool):
+        self.on = not quiet and sys.stderr.isatty()
+        self.start, self.shown = time.monotonic(), False
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.on and time.monotonic() - self.start >= 2:
+            print(f"\rreanalysis: {done}/{total} papers judged", end="", file=sys.stderr, flush=True)
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _options(parser, _, default=None) -> None:
+    """The options accepted before and after the sub-command."""
+    parser.add_argument("--root", type=Path, default=Path(".") if default is None else default,
+                        help="project folder holding datasets/; results/ and figures/ are written there (default: .)")
+    parser.add_argument("--sources", metavar="DIRS", default=default,
+                        help=f"folders holding the papers' source texts, separated by {os.pathsep!r} (default: "
+                        f"${sources.ENVIRONMENT}, else ROOT/../shared/seeds); every quote is checked against its source")
+    parser.add_argument("--paper", dest="only", action="append", metavar="PAPER", default=default,
+                        help="only this paper (repeatable); reproduce and report then write the output set of "
+                        "the papers selected only")
+    parser.add_argument("--quiet", action="store_true", default=False if default is None else default,
+                        help="no progress on stderr (it shows only on a terminal, once a run takes 2 s)")
 
 
 def _outputs(papers, root: Path, full: bool) -> dict:
@@ -154,13 +224,9 @@ def _summary(papers) -> int:
 
 def _check_quotes(paper, folders) -> bool:
     """Every quote against the paper's source text; False when the text is not on the search path."""
-    path = sources.find(paper.source, folders)
-    if path is None:
+    text = sources.text_of(paper, folders)
+    if text is None:
         return False
-    try:
-        text = sources.read(path)
-    except (OSError, ValueError) as e:
-        raise ClaimError(f"source text of {paper.paper}: {e}") from None
     sources.check_quotes(paper, text)
     return True
 
@@ -171,7 +237,9 @@ def _rehash(datasets: Path, paper: str) -> int:
                               "hyphens, a folder directly under datasets/)")
     folder = datasets / paper
     if not (folder / "datapackage.json").is_file():
-        raise ReanalysisError(f"{folder}: no such paper (expected {folder / 'datapackage.json'})")
+        known = [f.name for f in paper_folders(datasets)]
+        raise ReanalysisError(f"{folder}: no such paper (expected {folder / 'datapackage.json'}); the papers are "
+                              f"{', '.join(known)}")
     changed = rehash(folder)
     for name, old, new in changed:
         print(f"{folder.name}/{name}: {old or 'no hash'} -> {new}")
@@ -179,6 +247,67 @@ def _rehash(datasets: Path, paper: str) -> int:
     if relocked:
         print(f"{folder.name}: audit lock of claims.toml and the table schemas re-recorded")
     print(f"rehash: {len(changed) + relocked} hash(es) re-recorded in {folder / 'datapackage.json'}")
+    return 0
+
+
+def _coverage(root: Path, names: list, folders) -> int:
+    from reanalysis.coverage import STATUSES, paper_coverage
+
+    results = [(f.name, paper_coverage(f, folders)) for f in paper_folders(root / "datasets", names)]
+    width = max(len(name) for name, _ in results)
+    print(f"{'paper':<{width}}  numbers  " + "  ".join(STATUSES) + "  problems")
+    found = 0
+    for name, cov in results:
+        if cov is None:
+            print(f"{name:<{width}}  skipped: its source is not in {os.pathsep.join(str(f) for f in folders)}")
+            continue
+        counts = "  ".join(f"{cov.count(s):>{len(s)}}" for s in STATUSES)
+        print(f"{name:<{width}}  {len(cov.accounts):>7}  {counts}  {len(cov.problems):>8}")
+    for name, cov in results:
+        if cov is None:
+            continue
+        reasons = ", ".join(f"{reason} {n}" for reason, n in cov.reasons().items())
+        print(f"{name}: excluded: {reasons or 'none'}")
+        for problem in cov.problems:
+            print(f"PROBLEM {name}: {problem}")
+        for a in cov.accounts:
+            if a.status == "unaccounted":
+                print(f"UNACCOUNTED {name} {a.occurrence.text!r} at character {a.occurrence.start} ({a.by}): {a.context}")
+        found += len(cov.problems) + cov.count("unaccounted")
+    if found:
+        print(f"coverage: {found} unaccounted numbers or problems; claim each number (`python -m reanalysis draft "
+              "PAPER` proposes claims) or exclude it in datasets/PAPER/exclusions.toml")
+        return 1
+    print("coverage: every printed number is claimed or excluded")
+    return 0
+
+
+def _draft(root: Path, target: str, folders) -> int:
+    from reanalysis.coverage import occurrences, paper_coverage
+    from reanalysis.draft import propose
+
+    folder = root / "datasets" / target
+    if PAPER_NAME.fullmatch(target) and (folder / "claims.toml").is_file():
+        cov = paper_coverage(folder, folders)
+        if cov is None:
+            raise ReanalysisError(f"draft: the source of {target} is not in {os.pathsep.join(map(str, folders))}")
+        text = sources.text_of(load_claims(folder / "claims.toml"), folders)
+        targets = [a.occurrence for a in cov.accounts if a.status == "unaccounted"]
+        what = f"the {len(targets)} unaccounted numbers of {target}"
+    else:
+        path = Path(target)
+        if not path.is_file():
+            raise ReanalysisError(f"draft: {target!r} is neither a paper under {root / 'datasets'} nor a file")
+        try:
+            text = sources.read(path)
+        except (OSError, ValueError) as e:
+            raise ReanalysisError(f"draft: {e}") from None
+        targets = occurrences(text)
+        what = f"the {len(targets)} numbers of {path}"
+    print(f"# Draft claims for {what}: each needs an audit before it is a claim (see its note or comment).")
+    for proposal in propose(text, targets):
+        print()
+        print(proposal.toml(), end="")
     return 0
 
 

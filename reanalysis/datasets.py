@@ -544,15 +544,18 @@ class _ExactColumns(Mapping):
         if name not in self._values:
             text = self._texts[name]  # KeyError for a column that is not numeric, as for a dict
             self._values[name] = tuple(None if t == "" else Fraction(t) for t in text.split("\n"))
-            del self._texts[name]
         return self._values[name]
 
     def __iter__(self):
-        return iter([*self._values, *self._texts])
+        return iter(dict.fromkeys([*self._texts, *self._values]))
 
     def __len__(self) -> int:
-        return len(self._values) + len(self._texts)
+        return len(set(self._texts) | set(self._values))
 
     def store(self, name: str, values: tuple) -> None:
         """Add a column computed elsewhere (a derived one)."""
         self._values[name] = values
+
+    def cells(self, name: str) -> tuple:
+        """A stored column's cells as the CSV prints them ("" where missing); a derived column has none."""
+        return tuple(self._texts[name].split("\n")) if name in self._texts else ()

@@ -30,6 +30,12 @@ def fmt(x) -> str:
     return np.format_float_positional(float(x), precision=6, unique=False, fractional=False, trim="-")
 
 
+def sig(x, digits: int = 3) -> str:
+    """``digits`` significant digits in positional notation, trailing zeros kept (``11.0``, ``0.597``,
+    ``0.000123``): how the report and figures show estimates, CIs and p-values; the CSVs keep full precision."""
+    return np.format_float_positional(float(x), precision=digits, unique=False, fractional=False, trim="k").rstrip(".")
+
+
 def transposition(printed: rounding.Printed, value: float) -> Proposal | None:
     """Two adjacent digits swapped in print (``0.12`` printed as ``0.21``); plain numbers only."""
     if printed.kind != "number":

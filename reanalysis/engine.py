@@ -267,9 +267,11 @@ def judge_claims(dataset: Dataset, paper: PaperClaims) -> tuple:
 def _one_rule(low: Verdict, high: Verdict, low_text: str, high_text: str) -> tuple:
     """Both ends of a printed range must be printed under one rounding rule ("13–20" where 13 is rounded
     and 20 truncated is no range any single rule prints): otherwise both are discrepant, one finding.
-    Each end is named with the first rule (in :data:`~reanalysis.rounding.RULES` order) that prints it."""
+    Each end is named with the first rule (in :data:`~reanalysis.rounding.RULES` order) that prints it. An end
+    judged by a check rather than by rounding a recomputed value has no rule, and the pair is not compared."""
     accepted = ("reproduced", "consistent")
-    if low.verdict not in accepted or high.verdict not in accepted or set(low.rules) & set(high.rules):
+    if low.verdict not in accepted or high.verdict not in accepted or not low.rules or not high.rules \
+            or set(low.rules) & set(high.rules):
         return low, high
     whole = low.reported if low.reported == high.reported else f"{low.reported}\u2013{high.reported}"
     text = (f"no single rounding rule prints the range {whole}: {low_text} needs {RULE_NAMES[low.rules[0]]}, "
@@ -282,9 +284,40 @@ def _one_rule(low: Verdict, high: Verdict, low_text: str, high_text: str) -> tup
 PAPER_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def evaluate_all(datasets_root: Path) -> tuple:
-    """Every paper folder under ``datasets_root``, in name order; hidden folders (``.ipynb_checkpoints``) are
-    not papers, and a paper's folder name must be a slug (lower-case letters, digits and hyphens)."""
+def evaluate_all(datasets_root: Path, names=None, progress=None) -> tuple:
+    """Every paper folder under ``datasets_root`` (or those ``names`` selects), in name order; ``progress(done,
+    total)`` is called as each paper is judged."""
+    folders = paper_folders(datasets_root, names)
+    out = []
+
+    def done(result):
+        out.append(result)
+        if progress is not None:
+            progress(len(out), len(folders))
+
+    if len(folders) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        # Papers are independent: one process each, results in folder order whatever finishes first.
+        with ProcessPoolExecutor() as pool:
+            for result in pool.map(evaluate_paper, folders, chunksize=max(1, len(folders) // (4 * os.cpu_count()))):
+                done(result)
+        return tuple(out)
+    loaded = [load_paper(f) for f in folders]  # every input validated before anything is computed
+    for f, pair in zip(folders, loaded):
+        done(evaluate_paper(f, pair))
+    return tuple(out)
+
+
+def paper_folders(datasets_root: Path, names=None) -> list:
+    """The paper folders under ``datasets_root`` in name order, or the ones ``names`` lists. Hidden folders
+    (``.ipynb_checkpoints``) are not papers, and a paper's folder name must be a slug (lower-case letters,
+    digits and hyphens).
+
+    Raises
+    ------
+    ClaimError
+        When there is no paper, a folder's name is not a slug, or a name is not a paper's (the message
+        lists the papers there are).
+    """
     root = Path(datasets_root)
     folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")) if root.is_dir() else []
     if not folders:
@@ -293,12 +326,11 @@ def evaluate_all(datasets_root: Path) -> tuple:
         if not PAPER_NAME.fullmatch(folder.name):
             raise ClaimError(f"{folder}: a paper folder's name must be lower-case letters, digits and hyphens "
                              f"(such as ohtomo2005), got {folder.name!r}")
-    if len(folders) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        # Papers are independent: one process each, results in folder order whatever finishes first.
-        with ProcessPoolExecutor() as pool:
-            return tuple(pool.map(evaluate_paper, folders, chunksize=max(1, len(folders) // (4 * os.cpu_count()))))
-    loaded = [load_paper(f) for f in folders]  # every input validated before anything is computed
-    return tuple(evaluate_paper(f, pair) for f, pair in zip(folders, loaded))
+    known = [f.name for f in folders]
+    for name in names or ():
+        if name not in known:
+            raise ClaimError(f"no paper {name!r} under {root}; the papers are {', '.join(known)}")
+    return [f for f in folders if not names or f.name in names]
 
 
 def _compare(ctx: Context, comparison_id: str, alpha: float) -> ComparisonResult:
@@ -413,9 +445,10 @@ def _judge_value(claim: Claim, ctx: Context, paper: PaperClaims) -> Verdict:
         elif spec.kind == "contradiction":
             proposals.append(diagnosis.Proposal("contradiction", f"statements that cannot all be true: {printed.text} "
                                                 f"against {', '.join(claim.params['claims'])}; {claim.params['why']}"))
-        elif spec.kind in ("value", "p_value"):
+        elif spec.kind in ("value", "p_value") and rec.check is None:
             proposals.extend(_propose(claim, ctx, rec.value))
-        else:  # a consistency check: the declared alternatives may say what the printed value is; the check why not
+        else:  # a check (also a value analysis that judges through one, as arithmetic on a printed value does):
+            # the declared alternatives may say what the printed value is; the check why not
             proposals.extend(p for p in _alternatives(claim, ctx) if p is not None)
             if found.detail:
                 proposals.append(diagnosis.Proposal("rejected", f"the check rejects {printed.text}: "

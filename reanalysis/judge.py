@@ -11,8 +11,9 @@ A number or age: the printed value moved by 1 to 10 units of its last printed di
 (20 values), keeping only those inside the domain of the quantity (a percentage in [0, 100], a
 p-value in [0, 1], a count or SD at least 0). A printed bound (``"<0.05"``): its threshold moved
 the same way, keeping the comparator, plus the opposite statement at the printed threshold
-(``"≥0.05"``). A verbal reading (``reads_as``: "significant", a mark ``**``): only the opposite
-statements, since the alternatives to a word or mark are the other words or marks.
+(``"≥0.05"``). A verbal reading of a bound (``reads_as``: "significant" as <0.05, a mark ``**``): only
+the opposite statements, since the alternatives to a word or mark are the other words or marks. A phrase
+read as a number ("an additional case" as 1) has the number's neighbours.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def judge(printed: Printed, evidence, domain: tuple, verbal: bool) -> Judgement:
 
 def neighbours(printed: Printed, domain: tuple, verbal: bool) -> tuple:
     """The printed values a misprint of ``printed`` would show, inside ``domain`` (see the module notes)."""
-    if verbal:
+    if verbal and printed.kind == "bound":  # "significant" read as <0.05: only the opposite statement
         return tuple(p for p in printed.complement() if _inside(p, domain))
     shifted = (printed.shifted(s) for k in range(1, STEPS + 1) for s in (-k, k))
     near = tuple(p for p in shifted if _inside(p, domain))

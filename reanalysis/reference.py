@@ -20,6 +20,7 @@ from pathlib import Path
 from reanalysis import conditions, rounding
 from reanalysis.analyses import ANALYSES, PARAMS, param
 from reanalysis.claims import FIGURE_KINDS, KEYS, REASONS, VERDICTS
+from reanalysis.coverage import REASONS as REASONS_EXCLUDED
 from reanalysis.datasets import ROLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +46,7 @@ SECTIONS = {
               "`comparator` rows).",
     "claim": "One printed number: `id`, `location`, `quote` (verbatim, checked against the source), `reported` "
              "(exactly as printed), `part` (which number of a text of several), `reads_as` (the bound or range "
-             "a word or mark states), `analysis` and its `params`, the audited `expected` verdict with its `note`, "
+             "a word or mark states, or the number a phrase states: \"an additional case\" is 1), `analysis` and its `params`, the audited `expected` verdict with its `note`, "
              "`decision_error`, `finding` (the id of one error of the paper several claims show), `same_as` (the "
              "same number printed elsewhere), `range_with` (the other end of a printed range), `assumption`, "
              "`alternatives` (other computations a reader could suspect, for the diagnosis). An id is lower-case words "
@@ -81,6 +82,16 @@ def markdown(datasets: Path = ROOT / "datasets", example: Path = ROOT / "docs" /
             "`unique`), `primaryKey` and `missingValues` (a Frictionless Table Schema subset). The CSV's header "
             "lists the stored fields in order. `rehash` records each file's `hash`. A resource of fluge2011:", "",
             "```json", json.dumps(resource, ensure_ascii=False, indent=2), "```", "",
+            "## exclusions.toml", "",
+            "The printed numbers of the source that are not claims, each `[[exclusion]]` with a `reason`, a `quote` "
+            "(every number inside every place it occurs is excluded) or a `start` and an `end` (each passage from "
+            "`start` to the end of the first `end` after it; it may not run past the next place `start` occurs), "
+            "an optional `note`, and for `transcribed` the `table` whose CSV must print each of its numbers. "
+            "`python -m reanalysis coverage` accounts for every number (claimed, excluded, unaccounted); a claimed "
+            "number may lie inside a `transcribed` passage only. The reasons: "
+            + "; ".join(f"`{k}` ({v})" for k, v in REASONS_EXCLUDED.items()) + ".", "",
+            "```toml", '[[exclusion]]\nreason = "reference"\nquote = "[20, 34]"\n\n[[exclusion]]\nreason = '
+            '"transcribed"\ntable = "table3"\nstart = "Patient 1 32/F"\nend = "HZV, herpes zoster virus"', "```", "",
             "## Column roles", "",
             "An analysis that needs a column by its meaning finds it by its role, declared in the column's field "
             "in `datapackage.json` (`\"x-role\": \"events\"`), never by its name: "

@@ -58,6 +58,24 @@ def read(path: Path) -> str:
                          f"({e})") from None
 
 
+def text_of(paper, folders) -> str | None:
+    """The source text of ``paper`` (a :class:`~reanalysis.claims.PaperClaims`) from the search path ``folders``,
+    or None when it is not there.
+
+    Raises
+    ------
+    ClaimError
+        When the file is there but cannot be read.
+    """
+    path = find(paper.source, folders)
+    if path is None:
+        return None
+    try:
+        return read(path)
+    except (OSError, ValueError) as e:
+        raise ClaimError(f"source text of {paper.paper}: {e}") from None
+
+
 def normalise(text: str) -> str:
     """Text compared without whitespace. The seeds' extraction prints '±' as '€' and a minus sign as
     U+FFFD (see ``../shared/seeds/README.md``): both are read as what they stand for."""
@@ -65,7 +83,7 @@ def normalise(text: str) -> str:
 
 
 def check_quotes(paper, text: str) -> None:
-    """Every quote of ``paper`` (a :class:`~reanalysis.claims.PaperClaims`) must occur in ``text``.
+    """Every quote of ``paper`` (a :class:`~reanalysis.claims.PaperClaims`) must occur in ``text``, once.
 
     Raises
     ------
@@ -74,6 +92,11 @@ def check_quotes(paper, text: str) -> None:
     """
     body = normalise(text)
     for claim in paper.claims:
-        if normalise(claim.quote) not in body:
+        needle = normalise(claim.quote)
+        first = body.find(needle)
+        if first < 0:
             raise ClaimError(f"{locate(paper.path, claim=claim.id)}: quote {claim.quote!r} does not occur in the "
                              f"source {paper.source}")
+        if body.find(needle, first + 1) >= 0:
+            raise ClaimError(f"{locate(paper.path, claim=claim.id)}: quote {claim.quote!r} occurs more than once in "
+                             f"the source {paper.source}; lengthen it until it points at one place")

@@ -136,7 +136,7 @@ def test_check_does_not_import_matplotlib():
 def test_an_internal_error_is_one_line_exit_3_and_its_traceback_is_kept(monkeypatch, capsys):
     from reanalysis import cli
 
-    def broken(folder):
+    def broken(*args):
         raise ZeroDivisionError("division by zero\nsecond line")
 
     monkeypatch.setattr(cli, "evaluate_all", broken)
@@ -152,7 +152,7 @@ def test_an_internal_error_is_one_line_exit_3_and_its_traceback_is_kept(monkeypa
 def test_ctrl_c_exits_130_quietly(monkeypatch, capsys):
     from reanalysis import cli
 
-    def interrupted(folder):
+    def interrupted(*args):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "evaluate_all", interrupted)
@@ -224,3 +224,62 @@ def test_a_crash_in_a_worker_process_is_one_line_and_exit_3(tmp_path, monkeypatc
     assert cli.main(["--root", str(tmp_path), "check"]) == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("reanalysis: internal error: ZeroDivisionError: in a worker")
+
+
+def test_version_and_help_are_plain_and_give_every_exit_status(capsys):
+    from reanalysis import __version__, cli
+
+    with pytest.raises(SystemExit) as end:
+        cli.main(["--version"])
+    assert end.value.code == 0 and capsys.readouterr().out == f"reanalysis {__version__}\n"
+    for command in [None, *cli.COMMANDS]:
+        with pytest.raises(SystemExit):
+            cli.main([command, "--help"] if command else ["--help"])
+        text = " ".join(capsys.readouterr().out.split())
+        assert "`" not in text and "exit status: " in text and "3 an internal error" in text, command
+        if command:
+            assert cli.COMMANDS[command][1].split(";")[0] in text
+
+
+def test_paper_selects_papers_before_or_after_the_command(project):
+    res = run("check", "--paper", "rokutanda2014", "--paper", "amjnephrol2012", root=project)
+    assert res.returncode == 0 and "check: all 33 verdicts equal their audited verdicts" in res.stdout
+    assert res.stdout.splitlines()[1].startswith("amjnephrol2012") and "kagawa" not in res.stdout
+    res = subprocess.run([sys.executable, "-m", "reanalysis", "list", "--root", str(project), "--paper", "kagawa"],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0 and res.stdout.startswith("kagawa: ")
+
+
+def test_a_mistyped_paper_lists_the_papers(project):
+    for args in (["check", "--paper", "kagwa"], ["rehash", "kagwa"], ["coverage", "kagwa"]):
+        res = run(*args, root=project)
+        assert res.returncode == 2 and "the papers are amjnephrol2012, fluge2011, jcr2011, kagawa" in res.stderr, args
+
+
+def test_reproduce_names_the_files_it_wrote(project):
+    res = run("reproduce", "--paper", "rokutanda2014", root=project)
+    assert res.returncode == 0, res.stderr
+    wrote = [line.removeprefix("wrote ") for line in res.stdout.splitlines() if line.startswith("wrote ")]
+    assert wrote == [str(p) for p in _outputs(project)] and "results/claims.csv" in wrote
+    assert "kagawa" not in (project / "results" / "claims.csv").read_text(encoding="utf-8")
+
+
+def test_progress_shows_only_on_a_terminal_after_two_seconds(monkeypatch, capsys):
+    from reanalysis import cli
+
+    clock = iter([0.0, 1.0, 2.5])
+    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock, 9.0))
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    progress = cli._Progress(quiet=False)
+    progress(1, 3)
+    progress(2, 3)
+    progress.close()
+    assert capsys.readouterr().err == "\rreanalysis: 2/3 papers judged\r\033[K"
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    progress = cli._Progress(quiet=False)
+    progress(3, 3)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    progress = cli._Progress(quiet=True)
+    progress(3, 3)
+    assert capsys.readouterr().err == ""

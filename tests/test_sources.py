@@ -46,21 +46,32 @@ PAPER = load_claims(DATASETS / "ohtomo2005" / "claims.toml")
 
 
 def _own_source(paper) -> str:
-    """A source text made of the paper's own quotes: every quote occurs in it by construction (an XML
-    article when the paper's source is one)."""
-    text = "\n".join(c.quote for c in paper.claims)
+    """A source text made of the paper's own quotes, each once: every quote occurs in it by construction (an XML
+    article when the paper's source is one). Quotes that overlap in the paper are laid out as one stretch: each
+    quote is added unless the text so far already holds it."""
+    text = ""
+    for quote in sorted({c.quote for c in paper.claims}, key=len, reverse=True):
+        if sources.normalise(quote) not in sources.normalise(text):
+            text += quote + "\n"
     return f"<article>{escape(text)}</article>" if paper.source.endswith(".xml") else text
 
 
 def test_check_quotes_names_the_first_claim_whose_quote_is_not_in_the_source():
     text = _own_source(PAPER)
     sources.check_quotes(PAPER, text)
-    quote = PAPER.claims[3].quote
+    quote = max((c.quote for c in PAPER.claims), key=len)
     broken = text.replace(quote, quote[:-2] + "!?")
     first = next(c for c in PAPER.claims if sources.normalise(c.quote) not in sources.normalise(broken))
     with pytest.raises(ClaimError, match=f"claim '{first.id}': quote .* does not occur in the source "
                                          f"{PAPER.source}"):
         sources.check_quotes(PAPER, broken)
+
+
+def test_check_quotes_refuses_a_quote_that_occurs_twice():
+    text = _own_source(PAPER)
+    claim = PAPER.claims[0]
+    with pytest.raises(ClaimError, match=f"claim '{claim.id}': quote .* occurs more than once in the source"):
+        sources.check_quotes(PAPER, text + "\n" + claim.quote)
 
 
 def test_check_reads_quotes_from_the_sources_option_and_refuses_a_quote_not_in_it(project, tmp_path, capsys):
@@ -69,7 +80,7 @@ def test_check_reads_quotes_from_the_sources_option_and_refuses_a_quote_not_in_i
     for folder in sorted((project / "datasets").iterdir()):
         paper = load_claims(folder / "claims.toml")
         (texts / paper.source).write_text(_own_source(paper), encoding="utf-8")
-    assert main(["--root", str(project), "--sources", str(texts), "check"]) == 0
+    assert main(["--root", str(project), "--sources", str(texts), "check"]) == 0, capsys.readouterr().err
     assert "not checked" not in capsys.readouterr().err
     (texts / PAPER.source).write_text(_own_source(PAPER).replace("We report 9 adolescent patients", "We report 9"),
                                       encoding="utf-8")

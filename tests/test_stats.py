@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from reanalysis import inference, stats
-from reanalysis.exact import Root
 from reanalysis.rounding import parse
 from tests.conftest import ROOT
 
@@ -312,7 +311,8 @@ def test_risk_difference_and_ratio_match_r(pair):
         assert close(rr.ci_high, META["chan05_esrd", "rr_high"])
 
 
-def test_pooled_risk_ratios_match_metafor():
+def test_the_papers_pooled_complete_remission_matches_metafor():
+    """Shadowed until now by the parametrized test of the same name below (pyflakes found it): it runs again."""
     pooled = stats.pool_risk_ratios([(16, 71, 4, 69), (5, 19, 3, 25), (17, 21, 16, 21)])
     for name, r in (("FE", pooled.fixed), ("DL", pooled.dersimonian_laird)):
         key = f"pooled-complete-remission-{name}"
