@@ -13,11 +13,11 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 import traceback
 from pathlib import Path
 
 from reanalysis import __version__, audit, outputs, sources
+from reanalysis.progress import Progress
 from reanalysis.datasets import rehash
 from reanalysis.claims import load_claims
 from reanalysis.engine import PAPER_NAME, evaluate_all, paper_folders
@@ -96,7 +96,7 @@ def _run(argv) -> int:
             return _draft(args.root, args.target, sources.search_path(args.root, args.sources))
         if args.command == "coverage":
             return _coverage(args.root, (args.only or []) + args.papers, sources.search_path(args.root, args.sources))
-        progress = _Progress(args.quiet)
+        progress = Progress("papers judged", args.quiet)
         papers = evaluate_all(args.root / "datasets", args.only, progress)
         progress.close()
         if args.command == "list":
@@ -118,24 +118,6 @@ def _run(argv) -> int:
     except ReanalysisError as e:
         print(f"reanalysis: error: {e}", file=sys.stderr)
         return 2
-
-
-class _Progress:
-    """Papers judged / total, on one line of stderr rewritten in place, once a run has taken 2 s: only on a
-    terminal, and never with ``--quiet`` (scripts and CI logs see nothing)."""
-
-    def __init__(self, quiet: bool):
-        self.on = not quiet and sys.stderr.isatty()
-        self.start, self.shown = time.monotonic(), False
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.on and time.monotonic() - self.start >= 2:
-            print(f"\rreanalysis: {done}/{total} papers judged", end="", file=sys.stderr, flush=True)
-            self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
 def _options(parser, _, default=None) -> None:

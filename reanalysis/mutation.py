@@ -20,7 +20,8 @@ from pathlib import Path
 
 from reanalysis.claims import load_claims
 from reanalysis.datasets import load_dataset
-from reanalysis.engine import judge_claims
+from reanalysis.engine import judge_claims, paper_folders
+from reanalysis.progress import Progress
 from reanalysis.errors import ReanalysisError
 
 
@@ -85,8 +86,9 @@ def _numeric(field: dict) -> bool:
     return field["type"] == "string" and r"\d" in pattern
 
 
-def sweep(folder: Path, sample: int | None = None, seed: int = 2005, position: str = "last") -> list:
-    """Perturb every numeric cell (or a fixed random ``sample`` of them) and judge all claims again."""
+def sweep(folder: Path, sample: int | None = None, seed: int = 2005, position: str = "last", progress=None) -> list:
+    """Perturb every numeric cell (or a fixed random ``sample`` of them) and judge all claims again;
+    ``progress(done, total)`` is called after each cell."""
     folder = Path(folder)
     dataset = load_dataset(folder)
     paper = load_claims(folder / "claims.toml")
@@ -96,7 +98,9 @@ def sweep(folder: Path, sample: int | None = None, seed: int = 2005, position: s
     if sample is not None and sample < len(todo):
         todo = random.Random(seed).sample(todo, sample)
     results = []
-    for table_name, index, key, column, text in todo:
+    for done, (table_name, index, key, column, text) in enumerate(todo, start=1):
+        if progress is not None:
+            progress(done, len(todo))
         table = dataset.tables[table_name]
         new_text = perturb(text, position)
         frame = table.frame.copy()
@@ -150,9 +154,13 @@ def summary(results: list) -> str:
 
 def main(argv=None) -> int:
     root = Path(argv[0] if argv else "datasets")
-    folders = sorted(p for p in root.iterdir() if p.is_dir())
+    folders = paper_folders(root)
     for position in ("last", "first"):
-        results = [r for folder in folders for r in sweep(folder, position=position)]
+        results = []
+        for folder in folders:
+            progress = Progress(f"cells of {folder.name} perturbed ({position} digit)")
+            results += sweep(folder, position=position, progress=progress)
+            progress.close()
         print(f"== {position} printed digit changed by one; claims alone (the sha256 check refuses every "
               "such file before any claim is judged)")
         print(summary(results))

@@ -264,22 +264,3 @@ def test_reproduce_names_the_files_it_wrote(project):
     assert "kagawa" not in (project / "results" / "claims.csv").read_text(encoding="utf-8")
 
 
-def test_progress_shows_only_on_a_terminal_after_two_seconds(monkeypatch, capsys):
-    from reanalysis import cli
-
-    clock = iter([0.0, 1.0, 2.5])
-    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock, 9.0))
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    progress = cli._Progress(quiet=False)
-    progress(1, 3)
-    progress(2, 3)
-    progress.close()
-    assert capsys.readouterr().err == "\rreanalysis: 2/3 papers judged\r\033[K"
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
-    progress = cli._Progress(quiet=False)
-    progress(3, 3)
-    assert capsys.readouterr().err == ""
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    progress = cli._Progress(quiet=True)
-    progress(3, 3)
-    assert capsys.readouterr().err == ""
