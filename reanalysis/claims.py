@@ -378,7 +378,9 @@ def _printed(path: Path, cid: str, entry: dict, decimal_comma: bool) -> rounding
             return rounding.parse(entry["reads_as"], decimal_comma)
         found = rounding.parts(entry["reported"], decimal_comma)
     except ValueError as e:
-        raise ClaimError(f"{locate(path, claim=cid)}, key {key!r}: {e}") from None
+        hint = ("; a word or mark (\"significant\", \"**\") needs reads_as, the bound or number it states (reads_as "
+                "= \"<0.05\")") if key == "reported" else ""
+        raise ClaimError(f"{locate(path, claim=cid)}, key {key!r}: {e}{hint}") from None
     if part is None and len(found) == 1:
         return found[0]
     if part is None:
