@@ -20,6 +20,8 @@ from reanalysis.errors import ClaimError, locate
 from reanalysis.files import read_bytes
 
 VERDICTS = ("reproduced", "consistent", "discrepant", "not_recomputable")
+UNAUDITED = "unaudited"  # a claim drafted or added whose verdict nobody has audited: check prints its verdict, exit 1
+DRAFT = "DRAFT"  # a note that begins so is a draft's placeholder, not an audit
 # Why a number is not recomputed: the paper's gap, a check's, or the tool's. A claim declares the first or
 # the last (analysis not_recomputable); the engine finds the second (a check with strength 0).
 REASONS = {
@@ -169,6 +171,12 @@ class Claim:
     analysis: str
     params: dict
     expected: str
+
+    @property
+    def audited(self) -> bool:
+        """Whether someone audited this claim: an expected verdict other than ``unaudited``, and a note that is not
+        a draft's placeholder."""
+        return self.expected != UNAUDITED and not self.note.startswith(DRAFT)
     note: str = ""
     reads_as: str | None = None
     assumption: str | None = None
@@ -333,9 +341,9 @@ def _claim(path: Path, entry: dict, seen: set, decimal_comma: bool) -> Claim:
     seen.add(cid)
     _known(path, entry, "claim", f"claim {cid!r}")
     _require(path, entry, ("location", "quote", "reported", "analysis", "expected"), cid)
-    if entry["expected"] not in VERDICTS:
+    if entry["expected"] not in VERDICTS + (UNAUDITED,):
         raise ClaimError(f"{locate(path, claim=cid)}: expected verdict {entry['expected']!r} is not one of "
-                         f"{', '.join(VERDICTS)}")
+                         f"{', '.join(VERDICTS)} (or {UNAUDITED!r} for a claim whose verdict is not audited yet)")
     if entry["expected"] in ("discrepant", "not_recomputable") and not entry.get("note", "").strip():
         raise ClaimError(f"{locate(path, claim=cid)}: a {entry['expected']} claim needs a 'note' with its diagnosis")
     for key in ("reported", "reads_as"):
@@ -351,7 +359,7 @@ def _claim(path: Path, entry: dict, seen: set, decimal_comma: bool) -> Claim:
         alternatives.append(Alternative(alt["label"], alt["analysis"], dict(alt.get("params", {}))))
     if not isinstance(entry.get("decision_error", False), bool):
         raise ClaimError(f"{locate(path, claim=cid)}: 'decision_error' must be true or false")
-    if entry.get("decision_error") and entry["expected"] != "discrepant":
+    if entry.get("decision_error") and entry["expected"] not in ("discrepant", UNAUDITED):
         raise ClaimError(f"{locate(path, claim=cid)}: only a discrepant claim can have decision_error = true")
     finding = entry.get("finding")
     if finding is not None and (not isinstance(finding, str) or not _ID.match(finding)):

@@ -20,10 +20,12 @@ from reanalysis import __version__, audit, outputs, sources
 from reanalysis.progress import Progress
 from reanalysis.datasets import rehash
 from reanalysis.claims import load_claims
+from reanalysis.coverage import load_exclusions
 from reanalysis.engine import PAPER_NAME, evaluate_all, paper_folders
 from reanalysis.errors import ReanalysisError
 from reanalysis.diagnosis import fmt
-from reanalysis.results import (CARD, claims_csv, fmt_strength, comparisons_csv, mismatches, proportions_csv, pvalue_methods_csv, scorecard)
+from reanalysis.results import (CARD, claims_csv, fmt_strength, comparisons_csv, mismatches, proportions_csv, pvalue_methods_csv, scorecard,
+                                unaudited)
 
 
 def main(argv=None) -> int:
@@ -103,6 +105,7 @@ def _run(argv) -> int:
             return _list(papers)
         for p in papers:
             audit.verify(p.dataset.folder)
+            load_exclusions(p.dataset.folder / "exclusions.toml", tuple(p.dataset.tables))  # its form, at least
         folders = sources.search_path(args.root, args.sources)
         unchecked = [p.paper for p in papers if not _check_quotes(p.claims, folders)]
         for paper in unchecked:  # only once nothing is wrong: bad input stays one line
@@ -126,7 +129,8 @@ def _options(parser, _, default=None) -> None:
                         help="project folder holding datasets/; results/ and figures/ are written there (default: .)")
     parser.add_argument("--sources", metavar="DIRS", default=default,
                         help=f"folders holding the papers' source texts, separated by {os.pathsep!r} (default: "
-                        f"${sources.ENVIRONMENT}, else ROOT/../shared/seeds); every quote is checked against its source")
+                        f"${sources.ENVIRONMENT}, else ROOT/../shared/seeds and ROOT/.sources); every quote is checked against "
+                        "its source")
     parser.add_argument("--paper", dest="only", action="append", metavar="PAPER", default=default,
                         help="only this paper (repeatable); reproduce and report then write the output set of "
                         "the papers selected only")
@@ -188,17 +192,23 @@ def _summary(papers) -> int:
     for p in papers:
         card = scorecard(p)
         print(f"{p.paper:<{width}}  {len(p.verdicts):>6}  " + "  ".join(f"{card[c]:>{len(c)}}" for c in CARD))
-    changed = mismatches(papers)
-    for v in changed:
-        flag = "" if v.decision_error == v.expected_decision_error else (
-            f", decision error {str(v.decision_error).lower()}, audited {str(v.expected_decision_error).lower()}")
-        found = "nothing recomputed" if v.recomputed is None else f"recomputed {fmt(v.recomputed)}"
-        strength = "" if v.strength is None else f", strength {fmt_strength(v.strength)}"
-        print(f"CHANGED {v.paper}/{v.claim_id}: verdict {v.verdict}, audited {v.expected}{flag} "
-              f"(printed {v.reported!r}, {found}{strength}; method: {v.method})")
+    waiting = unaudited(papers)
+    changed = [v for v in mismatches(papers) if v not in waiting]
+    for label, group in (("CHANGED", changed), ("UNAUDITED", waiting)):
+        for v in group:
+            flag = "" if label == "UNAUDITED" or v.decision_error == v.expected_decision_error else (
+                f", decision error {str(v.decision_error).lower()}, audited {str(v.expected_decision_error).lower()}")
+            found = "nothing recomputed" if v.recomputed is None else f"recomputed {fmt(v.recomputed)}"
+            strength = "" if v.strength is None else f", strength {fmt_strength(v.strength)}"
+            audit = "not audited yet" if label == "UNAUDITED" else f"audited {v.expected}"
+            print(f"{label} {v.paper}/{v.claim_id}: verdict {v.verdict}, {audit}{flag} "
+                  f"(printed {v.reported!r}, {found}{strength}; method: {v.method})")
     total = sum(len(p.verdicts) for p in papers)
-    if changed:
-        print(f"check: {len(changed)} of {total} verdicts differ from their audited verdicts")
+    if changed or waiting:
+        parts = [f"{len(changed)} of {total} verdicts differ from their audited verdicts"] if changed else []
+        parts += [f"{len(waiting)} await an audit (set each claim's expected to the verdict once it is right, and "
+                  "replace a draft's note)"] if waiting else []
+        print("check: " + "; ".join(parts))
         return 1
     print(f"check: all {total} verdicts equal their audited verdicts")
     return 0
@@ -256,11 +266,17 @@ def _coverage(root: Path, names: list, folders) -> int:
             if a.status == "unaccounted":
                 print(f"UNACCOUNTED {name} {a.occurrence.text!r} at character {a.occurrence.start} ({a.by}): {a.context}")
         found += len(cov.problems) + cov.count("unaccounted")
+    skipped = [name for name, cov in results if cov is None]
+    checked = len(results) - len(skipped)
+    tail = f"; {len(skipped)} skipped, their source not found ({', '.join(skipped)})" if skipped else ""
     if found:
-        print(f"coverage: {found} unaccounted numbers or problems; claim each number (`python -m reanalysis draft "
-              "PAPER` proposes claims) or exclude it in datasets/PAPER/exclusions.toml")
+        print(f"coverage: {found} number{'s' if found != 1 else ''} unaccounted or quotes and exclusions to fix in "
+              f"{checked} paper{'s' if checked != 1 else ''}{tail}; claim each number (`python -m reanalysis draft "
+              f"<paper>` proposes claims), exclude it in datasets/<paper>/exclusions.toml, or fix what a PROBLEM line "
+              "names")
         return 1
-    print("coverage: every printed number is claimed or excluded")
+    print(f"coverage: every printed number of the {checked} paper{'s' if checked != 1 else ''} checked is claimed "
+          f"or excluded{tail}")
     return 0
 
 
@@ -279,7 +295,9 @@ def _draft(root: Path, target: str, folders) -> int:
     else:
         path = Path(target)
         if not path.is_file():
-            raise ReanalysisError(f"draft: {target!r} is neither a paper under {root / 'datasets'} nor a file")
+            known = ", ".join(f.name for f in paper_folders(root / "datasets")) if (root / "datasets").is_dir() else "none"
+            raise ReanalysisError(f"draft: {target!r} is neither a paper under {root / 'datasets'} (the papers are "
+                                  f"{known}) nor a file")
         try:
             text = sources.read(path)
         except (OSError, ValueError) as e:

@@ -22,7 +22,7 @@ class Run:
 @dataclass(frozen=True)
 class Paragraph:
     runs: tuple
-    role: str = ""  # "headline": the one-line verdict that opens a paper; "contents": links to its subsections
+    role: str = ""  # "headline" (or "headline holds", no discrepancy): a paper's one-line verdict; "contents"
 
 
 @dataclass(frozen=True)

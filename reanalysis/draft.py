@@ -7,9 +7,9 @@ unique, and on word boundaries), the value as printed, and a location: the neare
 Common printed patterns are recognised: mean (SD), mean ± SD, n (%), "X of Y" and "X/Y", p-values, test
 statistics such as "t(28) = 2.20", CIs and ranges. Where the pattern makes the check unambiguous the
 proposal names an analysis: a percentage from its printed count and denominator (``percent``), a p-value
-from the printed statistic and df (``p_from_statistic``). Such a proposal has no ``expected``: loading it
-fails until someone has run ``check`` and audited the verdict. Every other proposal is a
-``not_recomputable`` placeholder whose note says it awaits audit, so nothing is silently verified.
+from the printed statistic and df (``p_from_statistic``), with ``expected = "unaudited"``. Every other
+proposal is a ``not_recomputable`` placeholder. Every note begins "DRAFT", so ``check`` prints each such
+claim's verdict as UNAUDITED and exits 1 until someone has audited it: nothing is silently verified.
 
 The extraction uses the standard library's ``re`` only.
 """
@@ -24,7 +24,8 @@ from reanalysis.coverage import Occurrence, Text, occurrences
 
 _NUM = r"[0-9\uff10-\uff19]+(?:[.,][0-9\uff10-\uff19]+)*|\.[0-9]+"
 _SIGN = r"[−\-\ufffd]?"
-_WORD = r"[A-Za-z]+(?:-[a-z]+)?"
+_WORD = (r"(?i:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+         r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-[a-z]+)?")  # count words
 # (name, pattern): each number group is named n1, n2, ... left to right; "stat" and "df" where printed.
 PATTERNS = (
     ("statistic", re.compile(rf"\b(?P<stat>t|F|z|r|χ2|chi-square|W|U)\s*(?:\(\s*(?P<df>{_NUM})(?:\s*,\s*(?P<df2>{_NUM}))?"
@@ -34,11 +35,13 @@ PATTERNS = (
     ("p", re.compile(rf"\b[pP]\s*(?P<op>[=<>≤≥]|less than)\s*(?P<n1>{_NUM})")),
     ("age", re.compile(rf"(?P<n1>{_NUM})\s*years?,?\s*(?P<n2>{_NUM})\s*months?")),
     ("bound", re.compile(rf"(?P<op>(?:more|less|fewer|greater) than|at (?:least|most)|[<>≤≥])\s*(?P<n1>{_NUM})")),
+    ("iqr", re.compile(rf"\bIQR[:,]?\s*(?P<n1>{_SIGN}(?:{_NUM}))\s*(?:to|–|—|-|,)\s*(?P<n2>{_SIGN}(?:{_NUM}))")),
+    ("range", re.compile(rf"\bfrom\s+(?P<n1>{_SIGN}(?:{_NUM}))\s+to\s+(?P<n2>{_SIGN}(?:{_NUM}))")),
     ("ci", re.compile(rf"(?P<n1>{_SIGN}(?:{_NUM}))\s*(?:to|–|—|-|,)\s*(?P<n2>{_SIGN}(?:{_NUM}))(?=\s*\)?\s*$|[)\]])")),
     ("mean_sd", re.compile(rf"(?P<n1>{_SIGN}(?:{_NUM}))\s*(?:[±€]\s*(?P<n2>{_NUM})|\(\s*(?:SD\s*|[±€]\s*)?(?P<n3>{_NUM})\s*\))"
                            rf"(?!\s*%)")),
     ("n_percent", re.compile(rf"(?P<n1>{_NUM}|{_WORD})\s*(?:(?:of|out of|/)\s*(?P<n2>{_NUM}|{_WORD})\s*)?"
-                             rf"\(\s*(?P<n3>{_NUM})\s*%\s*\)")),
+                             rf"(?:[A-Za-z-]+\s*)?\(\s*(?P<n3>{_NUM})\s*%\s*\)")),  # "7 of 9 patients (78%)"
     ("x_of_y", re.compile(rf"(?P<n1>{_NUM}|{_WORD})\s*(?:of|out of|/)\s*(?P<n2>{_NUM}|{_WORD})\b")),
     ("range", re.compile(rf"(?P<n1>{_SIGN}(?:{_NUM}))\s*[–—-]\s*(?P<n2>{_SIGN}(?:{_NUM}))")),
 )
@@ -73,7 +76,9 @@ class Proposal:
             lines += ['expected = "not_recomputable"',
                       f'note = "DRAFT, awaiting audit: {self.pattern}; find the data or the statistic that checks it"']
         else:
-            lines.append(f"# expected = ?  DRAFT ({self.pattern}): run `check`, audit the verdict it prints, then set it")
+            lines += ['expected = "unaudited"',
+                      f'note = "DRAFT ({self.pattern}): run check, audit the verdict it prints as UNAUDITED, then set '
+                      'expected to it and write the note"']
         return "\n".join(lines) + "\n"
 
 
@@ -117,7 +122,7 @@ def _proposal(source: Text, o: Occurrence, found, pid: str, ids: dict) -> Propos
     start, end = m.span()
     quote = _unique_quote(source, start, end)
     numbers = [g for g in ("n1", "n2", "n3") if g in m.re.groupindex and m.group(g) is not None]
-    part = numbers.index(k) + 1 if len(numbers) > 1 and name in ("mean_sd", "estimate_ci", "ci", "range") else None
+    part = numbers.index(k) + 1 if len(numbers) > 1 and name in ("mean_sd", "estimate_ci", "ci", "iqr", "range") else None
     reported = _printed(source.text[start:end]) if part or name in ("age", "bound") else o.text
     analysis, params = "not_recomputable", {"reason": "source_lacks_data"}
     if name == "p":

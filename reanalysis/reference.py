@@ -46,7 +46,8 @@ SECTIONS = {
               "`comparator` rows).",
     "claim": "One printed number: `id`, `location`, `quote` (verbatim, checked against the source), `reported` "
              "(exactly as printed), `part` (which number of a text of several), `reads_as` (the bound or range "
-             "a word or mark states, or the number a phrase states: \"an additional case\" is 1), `analysis` and its `params`, the audited `expected` verdict with its `note`, "
+             "a word or mark states, or the number a phrase states: \"an additional case\" is 1), `analysis` and its `params`, the audited `expected` verdict with its `note` (`\"unaudited\"`, or a note that "
+             "begins \"DRAFT\", while nobody has audited it: check then prints its verdict and exits 1), "
              "`decision_error`, `finding` (the id of one error of the paper several claims show), `same_as` (the "
              "same number printed elsewhere), `range_with` (the other end of a printed range), `assumption`, "
              "`alternatives` (other computations a reader could suspect, for the diagnosis). An id is lower-case words "

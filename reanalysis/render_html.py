@@ -30,7 +30,9 @@ details.claims>summary{cursor:pointer;font-weight:bold;margin:0.5em 0}
 #filters{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid #ccc;padding:0.4em 0;
 display:flex;flex-wrap:wrap;gap:0.5em 1em;align-items:center;font-size:0.9em}
 #filters label{white-space:nowrap}
-.claims table th{top:3.2em}
+.claims table th{top:var(--bar,3.2em)}
+tr[data-verdict],section,figure{scroll-margin-top:calc(var(--bar,3.2em) + 2.5em)}
+.headline.holds{border-left-color:#2a7}
 """
 
 SCRIPT = """
@@ -84,7 +86,7 @@ SCRIPT = """
     var d = el.closest('details');
     if (d) { d.open = true; }
     if (el.tagName === 'TR') { el.hidden = false; el.classList.add('target'); }
-    el.scrollIntoView({block: 'center'});
+    el.scrollIntoView({block: 'start'});
   }
   document.querySelectorAll('th').forEach(function (th) {
     th.tabIndex = 0;
@@ -95,7 +97,14 @@ SCRIPT = """
     document.getElementById(id).addEventListener('input', applyFilters);
     document.getElementById(id).addEventListener('change', applyFilters);
   });
+  function barHeight() {
+    var bar = document.getElementById('filters');
+    document.documentElement.style.setProperty('--bar', bar.offsetHeight + 'px');
+  }
   window.addEventListener('hashchange', showTarget);
+  window.addEventListener('resize', barHeight);
+  window.addEventListener('load', function () { barHeight(); showTarget(); });
+  barHeight();
   applyFilters();
   showTarget();
 })();

@@ -41,7 +41,7 @@ def _block(block, anchors) -> list:
         if block.role == "contents":  # the subsections' anchors repeat across papers; a forge has its own outline
             return []
         line = _runs(block.runs, anchors)
-        return [f"**{line}**" if block.role == "headline" else line, ""]
+        return [f"**{line}**" if block.role.startswith("headline") else line, ""]
     if isinstance(block, Bullets):
         out = []
         for item, subs in block.items:

@@ -85,7 +85,8 @@ def _overview(papers) -> Section:
     items = []
     for p, name, group in _discrepancies(papers):
         v = group[0]
-        flag = (Run("decision error", "flag"), " ") if any(g.decision_error for g in group) else ()
+        flag = (Run("decision error", "flag"), " ") if any(g.decision_error for g in group) and not \
+            v.diagnosis.startswith("Decision error") else ()
         printed = [x for r in dict.fromkeys(g.reported for g in group) for x in (Run(r, "code"), ", ")][:-1]
         items.append((text(Run(f"{p.paper} / {name}", link=_claim_id(p.paper, v.claim_id)), f" ({v.location}): printed ",
                            *printed, ". ", *flag, v.diagnosis), ()))
@@ -99,7 +100,7 @@ def _overview(papers) -> Section:
 def _paper(p) -> Section:
     meta, card = p.dataset.meta, scorecard(p)
     cite = [meta.get("citation", "")] + ([" doi:", Run(meta["doi"], "code")] if meta.get("doi") else [])
-    blocks = [Paragraph(headline(p), "headline"), Paragraph(text(*cite)),
+    blocks = [Paragraph(headline(p), "headline" if card["discrepant"] else "headline holds"), Paragraph(text(*cite)),
               Section(f"{p.paper}/scorecard", "Scorecard",
                       (Table(f"{p.paper}/scorecard-table", ("claims",) + _HEAD,
                              ((text(len(p.verdicts)),) + tuple(text(card[c]) for c in CARD),),
@@ -108,8 +109,9 @@ def _paper(p) -> Section:
         blocks.append(Section(f"{p.paper}/findings", "Findings", (
             Paragraph(text("Each finding once; claims that share one finding are listed under it.")),
             Bullets(tuple(_finding(p, name, group) for name, group in findings(p.verdicts)))), 3))
-    blocks.append(Section(f"{p.paper}/figures", "Figures", tuple(Paragraph(text(n)) for n in p.claims.report_notes)
-                          + tuple(_images(p)), 3))
+    figures = tuple(Paragraph(text(n)) for n in p.claims.report_notes) + tuple(_images(p))
+    if figures:
+        blocks.append(Section(f"{p.paper}/figures", "Figures", figures, 3))
     if p.proportions:
         blocks.append(_proportions(p))
     if p.method_search:
@@ -126,7 +128,8 @@ def _paper(p) -> Section:
 def _finding(p, name, group) -> tuple:
     lines = []
     for v in group:
-        flag = (" ", Run("decision error", "flag")) if v.decision_error else ()
+        flag = (" ", Run("decision error", "flag")) if v.decision_error and not v.diagnosis.startswith("Decision error") \
+            else ()
         lines.append(text(Run(v.claim_id, "bold", _claim_id(p.paper, v.claim_id)), f" ({v.location}): printed ",
                           Run(v.reported, "code"), ", recomputed ", Run(_shown(v, p), "code"), ".", *flag, " ",
                           v.diagnosis, " Quote: ", Run(v.quote, "quote")))
@@ -140,7 +143,7 @@ def _images(p) -> list:
                  c.data.comparison.label) for c in p.comparisons]
     if p.proportions:
         out.append(Image(f"{p.paper}/figure/proportions", figure_name(p.paper, "proportions"),
-                         "Proportions with exact 95% CIs"))
+                         f"{p.paper}: every proportion, as reported and (where withdrawals are known) ITT and best case"))
     out += [Image(f"{p.paper}/figure/{f.id}", figure_name(p.paper, f.id), f.title) for f in p.figures]
     out += [Image(f"{p.paper}/figure/forest-{pooled.id}", figure_name(p.paper, "forest-" + pooled.id),
                   f"Forest plot: {pooled.label}") for pooled in p.pooled]

@@ -114,9 +114,16 @@ def findings(verdicts) -> list:
 
 
 def mismatches(papers) -> list:
-    """Verdicts that differ from their audited verdict or their audited decision-error flag."""
+    """Verdicts that differ from their audited verdict or their audited decision-error flag (an unaudited claim's
+    verdict differs from every audit)."""
     return [v for p in papers for v in p.verdicts
             if v.verdict != v.expected or v.decision_error != v.expected_decision_error]
+
+
+def unaudited(papers) -> list:
+    """Verdicts of the claims nobody has audited yet (``expected = "unaudited"``, or a draft's note)."""
+    waiting = {(p.paper, c.id) for p in papers for c in p.claims.claims if not c.audited}
+    return [v for p in papers for v in p.verdicts if (v.paper, v.claim_id) in waiting]
 
 
 def _csv(header, rows) -> str:

@@ -70,6 +70,8 @@ CASES = [
     ("unknown table", CL, replace('{ table = "table2", column = "mzr_dose_mg_kg_day" }', '{ table = "table5", column = "x" }'), "unknown table 'table5'"),
     ("printed value with double point", CL, replace('reported = "0.016"', 'reported = "0..016"'), "malformed printed value '0..016'"),
     ("printed bound without number", CL, replace('reported = "0.016"', 'reported = "p<"'), "malformed printed value 'p<'"),
+    ("an exclusion with an unknown reason", "kagawa/exclusions.toml", replace('reason = "reference"', 'reason = "citation"'),
+     "key 'reason': 'citation' is not one of reference, bibliographic"),
     ("a word without reads_as", "kagawa/claims.toml", replace('reported = "By month 2, significant"\nreads_as = "<0.05"\n',
                                                                'reported = "By month 2, significant"\n'),
      "a word or mark (\"significant\", \"**\") needs reads_as, the bound or number it states"),

@@ -99,6 +99,15 @@ def test_search_finds_a_quote(page):
     assert len(_visible(page)) < 5
 
 
+def test_a_table_header_stays_in_view_below_the_filter_bar(page):
+    page.js("document.getElementById('kagawa/claims-table').closest('details').open = true")
+    page.js("(function(){var b=document.getElementById('kagawa/claims-table').tBodies[0];"
+            "b.rows[b.rows.length - 1].scrollIntoView({block: 'center'})})()")  # deep in a long table
+    head = page.js("document.getElementById('kagawa/claims-table').tHead.rows[0].cells[0].getBoundingClientRect().top")
+    bar = page.js("document.getElementById('filters').getBoundingClientRect().bottom")
+    assert abs(head - bar) < 2  # stuck just under the bar, where the column names can be read
+
+
 def test_a_click_on_a_header_sorts_its_table(page):
     strengths = ("Array.from(document.getElementById('kagawa/claims-table').tBodies[0].rows)"
                  ".map(r => r.cells[6].textContent)")
@@ -116,7 +125,10 @@ def test_a_claim_link_opens_its_table_and_highlights_it(browser):
     row = "document.getElementById('ohtomo2005/results-relapse-p')"
     assert browser.js(f"{row}.classList.contains('target')")
     assert browser.js(f"{row}.closest('details').open")
-    assert browser.js(f"(function(){{var r={row}.getBoundingClientRect();return r.top >= 0 && r.bottom <= innerHeight}})()")
+    # in view, and below the sticky filter bar and the table's sticky header, not under them
+    assert browser.js(f"(function(){{var r={row}.getBoundingClientRect(), bar=document.getElementById('filters')"
+                      ".getBoundingClientRect(), head=" + row + ".closest('table').tHead.rows[0].cells[0].getBoundingClientRect();"
+                      "return r.top >= bar.bottom && r.top >= head.bottom - 1 && r.bottom <= innerHeight})()")
     browser.js("location.hash = '#kagawa/table1-egfr-mean'")
     assert browser.js("document.getElementById('kagawa/table1-egfr-mean').classList.contains('target')")
     assert not browser.js(f"{row}.classList.contains('target')")

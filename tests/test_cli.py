@@ -264,3 +264,25 @@ def test_reproduce_names_the_files_it_wrote(project):
     assert "kagawa" not in (project / "results" / "claims.csv").read_text(encoding="utf-8")
 
 
+
+
+def test_an_unaudited_claim_shows_its_verdict_and_exits_1(project):
+    path = project / "datasets" / "ohtomo2005" / "claims.toml"
+    text = path.read_text(encoding="utf-8")
+    old = 'id = "results-relapse-p"'
+    start = text.index(old)
+    block_end = text.index("[[claim]]", start)
+    block = text[start:block_end]
+    edited = block.replace('expected = "reproduced"', 'expected = "unaudited"')
+    assert edited != block
+    path.write_text(text[:start] + edited + text[block_end:], encoding="utf-8")
+    assert run("rehash", "ohtomo2005", root=project).returncode == 0
+    res = run("check", "--paper", "ohtomo2005", root=project)
+    assert res.returncode == 1
+    assert "UNAUDITED ohtomo2005/results-relapse-p: verdict reproduced, not audited yet (printed " in res.stdout
+    assert "check: 1 await an audit" in res.stdout and "CHANGED" not in res.stdout
+    path.write_text(text.replace('expected = "reproduced"\n', 'expected = "reproduced"\nnote = "DRAFT: to audit"\n', 1),
+                    encoding="utf-8")
+    assert run("rehash", "ohtomo2005", root=project).returncode == 0
+    res = run("check", "--paper", "ohtomo2005", root=project)
+    assert res.returncode == 1 and "UNAUDITED ohtomo2005/" in res.stdout
