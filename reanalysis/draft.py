@@ -160,8 +160,9 @@ def _number(text: str):
 
 
 def _unique_quote(source: Text, start: int, end: int) -> str:
-    """The shortest stretch around ``text[start:end]``, grown a word at a time on both sides, that has at least
-    :data:`MIN_QUOTE` characters (a reader finds it), occurs once in the source and cuts no word."""
+    """The shortest stretch around ``text[start:end]``, grown a word at a time on both sides (on one side only
+    while the other would cross a line break), that has at least :data:`MIN_QUOTE` characters (a reader finds
+    it), occurs once in the source and cuts no word."""
     text = source.text
     for _ in range(60):
         while start > 0 and source.cuts_a_word(start, end) == "starts":
@@ -175,6 +176,9 @@ def _unique_quote(source: Text, start: int, end: int) -> str:
         right = _step_right(text, end)
         if left == start and right == end:
             return quote
+        crosses_left, crosses_right = "\n" in text[left:start], "\n" in text[end:right]
+        if crosses_left != crosses_right:  # grow within the line (a heading such as "Results:" starts the next)
+            left, right = (start, right) if crosses_left else (left, end)
         start, end = left, right
     return " ".join(text[start:end].split())
 

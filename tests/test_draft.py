@@ -125,3 +125,10 @@ def test_the_readme_states_drafts_recall_on_the_sources():
     assert (f"of the {total['claims']} claims of the five sources that judge a printed number, draft proposes the "
             f"same printed value with a quote at the same place for {total['value_and_quote']}") in readme
     assert f"the same analysis for {total['analysis']} (" in readme
+
+
+def test_a_quote_grows_within_its_line_before_crossing_into_the_next():
+    text = "Methods: 42 patients were enrolled (n = 21).\nResults: 9 relapsed."
+    quotes = {p.occurrence.text: p.quote for p in propose(text, occurrences(text))}
+    assert quotes["21"] == "enrolled (n = 21)." and "Results" not in quotes["21"]
+    assert quotes["9"] == "Results: 9 relapsed."
