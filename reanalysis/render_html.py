@@ -127,7 +127,10 @@ def _filters(report) -> str:
     claims = [row for block in walk(report.sections) if isinstance(block, Table) for row in block.claims]
     papers = list(dict.fromkeys(row.paper for row in claims))
     verdicts = list(dict.fromkeys(sorted(row.verdict for row in claims)))
-    options = lambda values: "".join(f'<option value="{_e(v)}">{_e(v)}</option>' for v in values)  # noqa: E731
+
+    def options(values) -> str:
+        return "".join(f'<option value="{_e(v)}">{_e(v)}</option>' for v in values)
+
     return ('<form id="filters" role="search" onsubmit="return false">'
             f'<label>paper <select id="f-paper"><option value="">all</option>{options(papers)}</select></label>'
             f'<label>verdict <select id="f-verdict"><option value="">all</option>{options(verdicts)}</select></label>'

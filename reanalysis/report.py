@@ -17,7 +17,7 @@ from reanalysis.analyses import ANALYSES
 from reanalysis.claims import REASONS, VERDICTS
 from reanalysis.diagnosis import sig
 from reanalysis.document import Bullets, ClaimRow, Image, Paragraph, Report, Run, Section, Table, text
-from reanalysis.results import CARD, findings, fmt_strength, scorecard  # noqa: F401 (scorecard: tests)
+from reanalysis.results import CARD, findings, fmt_strength, scorecard
 
 _ORDER = {"discrepant": 0, "not_recomputable": 1, "consistent": 2, "reproduced": 3}
 CROSS_STUDY = "figures/cross_study_proportions.svg"
